@@ -1,0 +1,61 @@
+"""Writing the built vocabulary to every export format.
+
+All files are rendered in memory first and then moved into place one by one with an atomic
+rename, so a failure never leaves a half-written or mixed set of exports behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..atomic import write_bytes_atomic
+from .jsonld import to_jsonld
+from .rdf import to_ntriples, to_rdfxml, to_turtle
+from .spreadsheet import to_csv
+
+__all__ = ["EXPORT_FILES", "render_exports", "write_exports"]
+
+#: File name → what it holds, in the order the build writes and reports them.
+EXPORT_FILES: dict[str, str] = {
+    "cxgraph.ttl": "Turtle",
+    "cxgraph.jsonld": "JSON-LD (compact, context embedded)",
+    "context.jsonld": "JSON-LD context on its own",
+    "cxgraph.nt": "N-Triples",
+    "cxgraph.rdf": "RDF/XML",
+    "cxgraph.csv": "CSV, one row per concept",
+}
+
+
+def render_exports(triples: list[ox.Triple], progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """Every RDF and table export of ``triples`` (canonical order), as bytes by file name."""
+    def step(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    rendered: dict[str, bytes] = {}
+    step("cxgraph.ttl")
+    rendered["cxgraph.ttl"] = to_turtle(triples)
+    step("cxgraph.jsonld")
+    jsonld = to_jsonld(triples)
+    rendered["cxgraph.jsonld"] = jsonld.document
+    rendered["context.jsonld"] = jsonld.context
+    step("cxgraph.nt")
+    rendered["cxgraph.nt"] = to_ntriples(triples)
+    step("cxgraph.rdf")
+    rendered["cxgraph.rdf"] = to_rdfxml(triples)
+    step("cxgraph.csv")
+    rendered["cxgraph.csv"] = to_csv(triples)
+    return rendered
+
+
+def write_exports(rendered: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Move rendered files into ``out_dir`` atomically; returns the paths written."""
+    written = []
+    for name, data in rendered.items():
+        path = out_dir / name
+        write_bytes_atomic(path, data)
+        written.append(path)
+    return written

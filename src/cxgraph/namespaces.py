@@ -1,0 +1,41 @@
+"""IRIs of the vocabularies cxgraph uses, as plain strings and as prefix tables."""
+
+from __future__ import annotations
+
+__all__ = [
+    "CX",
+    "CXG",
+    "DCT",
+    "OWL",
+    "PREFIXES",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "SRC",
+    "XSD",
+]
+
+CX = "https://w3id.org/cxgraph/ontology#"
+CXG = "https://w3id.org/cxgraph/"
+SRC = "https://w3id.org/cxgraph/source/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+#: Prefixes written into every export and offered to every query, in a stable order.
+PREFIXES: dict[str, str] = {
+    "cx": CX,
+    "cxg": CXG,
+    "src": SRC,
+    "skos": SKOS,
+    "dct": DCT,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "foaf": FOAF,
+}

@@ -1,0 +1,196 @@
+"""SPARQL over the built vocabulary: named queries, ad hoc queries, and result formats."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import UsageError
+from .namespaces import PREFIXES
+from .resources import default_queries_dir
+
+__all__ = [
+    "GRAPH_FORMATS",
+    "SELECT_FORMATS",
+    "NamedQuery",
+    "format_result",
+    "list_named_queries",
+    "read_named_query",
+    "resolve_query",
+    "run_query",
+    "select_rows",
+]
+
+#: Output formats for SELECT and ASK results.
+SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+#: Output formats for CONSTRUCT and DESCRIBE results.
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+
+_HEADER_LINE = re.compile(r"^#\s*(\w+)\s*:\s*(.*?)\s*$")
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file with the header block it opens with (``# title:``, ``# description:`` …)."""
+
+    name: str
+    path: Path
+    text: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.field("title", self.name)
+
+    @property
+    def description(self) -> str:
+        return self.field("description", "")
+
+    def field(self, key: str, default: str = "") -> str:
+        values = self.fields.get(key)
+        return values[0] if values else default
+
+
+def _header(text: str) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        match = _HEADER_LINE.match(stripped)
+        if match:
+            fields.setdefault(match.group(1).lower(), []).append(match.group(2))
+    return fields
+
+
+def read_named_query(path: Path, name: str | None = None) -> NamedQuery:
+    """Read one ``.rq`` file and its header."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read query: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start}); save the query as UTF-8") from exc
+    return NamedQuery(name=name or path.stem, path=path, text=text, fields=_header(text))
+
+
+def list_named_queries(directory: Path | None = None) -> list[NamedQuery]:
+    """The named queries (``queries/*.rq``, not the checks), sorted by name."""
+    directory = directory if directory is not None else default_queries_dir()
+    return [read_named_query(p) for p in sorted(directory.glob("*.rq"))]
+
+
+def resolve_query(spec: str, directory: Path | None = None) -> NamedQuery:
+    """A named query (``nps-categories``) or a path to a ``.rq`` file."""
+    path = Path(spec)
+    if path.suffix == ".rq" or path.exists():
+        if not path.is_file():
+            raise UsageError(f"{spec}: no such query file")
+        return read_named_query(path)
+    directory = directory if directory is not None else default_queries_dir()
+    candidate = directory / f"{spec}.rq"
+    if candidate.is_file():
+        return read_named_query(candidate, spec)
+    names = [q.name for q in list_named_queries(directory)]
+    close = [n for n in names if spec.lower() in n or n in spec.lower()]
+    hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'cxgraph query --list' to see them."
+    raise UsageError(f"no named query '{spec}'.{hint}")
+
+
+def run_query(store: ox.Store, text: str, source: str = "query") -> QueryResult:
+    """Run SPARQL against ``store``; a syntax error becomes a one-line :class:`UsageError`.
+
+    The project's prefixes (``skos:``, ``cx:``, ``cxg:`` …) are predeclared.
+    """
+    try:
+        return store.query(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise UsageError(f"{source}: invalid SPARQL: {exc}") from exc
+    except OSError as exc:  # pyoxigraph reports evaluation errors as OSError
+        raise UsageError(f"{source}: query failed: {exc}") from exc
+
+
+def _plain(term: object) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def select_rows(store: ox.Store, text: str) -> list[dict[str, str | None]]:
+    """Rows of a SELECT query as dicts of plain strings (IRIs and literal values)."""
+    result = run_query(store, text)
+    if not isinstance(result, ox.QuerySolutions):
+        raise UsageError("select_rows needs a SELECT query")
+    names = [v.value for v in result.variables]
+    return [{n: _plain(row[n]) for n in names} for row in result]
+
+
+def _compact(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns) and len(term.value) > len(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _table(result: ox.QuerySolutions) -> str:
+    names = [v.value for v in result.variables]
+    rows = [[_compact(row[n]) for n in names] for row in result]
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    rule = "  ".join("-" * w for w in widths)
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(), rule]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+_RESULT_FORMATS = {
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+}
+_GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
+    """Serialise a result: SPARQL results formats for SELECT/ASK, RDF for graphs.
+
+    ``fmt`` defaults to ``table`` for SELECT and ASK and to ``turtle`` for CONSTRUCT/DESCRIBE.
+    """
+    if isinstance(result, ox.QueryTriples):
+        fmt = fmt or "turtle"
+        if fmt not in _GRAPH_FORMATS:
+            raise UsageError(f"--format {fmt} does not fit a CONSTRUCT/DESCRIBE query; use one of: {', '.join(GRAPH_FORMATS)}")
+        triples = sorted(result, key=str)
+        prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
+        return ox.serialize(triples, format=_GRAPH_FORMATS[fmt], prefixes=prefixes)  # type: ignore[no-any-return]
+    fmt = fmt or "table"
+    if fmt not in SELECT_FORMATS:
+        raise UsageError(f"--format {fmt} does not fit a SELECT/ASK query; use one of: {', '.join(SELECT_FORMATS)}")
+    if fmt == "table":
+        if isinstance(result, ox.QueryBoolean):
+            return b"true\n" if bool(result) else b"false\n"
+        return _table(result).encode("utf-8")
+    return result.serialize(format=_RESULT_FORMATS[fmt])  # type: ignore[no-any-return]

@@ -1,0 +1,65 @@
+"""Loading the hand-edited Turtle of ``ontology/`` into one graph of asserted triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import VocabularyError
+from .resources import default_ontology_dir
+
+__all__ = ["Vocabulary", "load_vocabulary", "ontology_files"]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The asserted triples of a vocabulary and the files they came from."""
+
+    store: ox.Store
+    files: tuple[Path, ...]
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def ontology_files(directory: Path) -> tuple[Path, ...]:
+    """Every ``*.ttl`` file under ``directory`` (subfolders included), in a stable order."""
+    if not directory.is_dir():
+        raise VocabularyError(f"{directory}: no such ontology folder")
+    files = tuple(sorted(p for p in directory.rglob("*.ttl") if p.is_file()))
+    if not files:
+        raise VocabularyError(f"{directory}: no .ttl files found; point --ontology at a folder of Turtle files")
+    return files
+
+
+def _describe_syntax_error(path: Path, error: SyntaxError) -> str:
+    where = f"{path}"
+    if error.lineno:
+        where += f":{error.lineno}"
+        if error.offset:
+            where += f":{error.offset}"
+    detail = str(error.msg) if error.msg else str(error)
+    return f"{where}: invalid Turtle: {detail}"
+
+
+def load_vocabulary(directory: Path | None = None) -> Vocabulary:
+    """Parse every Turtle file of the ontology folder into one store.
+
+    Raises :class:`VocabularyError` naming the file, line and column of the first syntax error.
+    """
+    directory = directory if directory is not None else default_ontology_dir()
+    files = ontology_files(directory)
+    store = ox.Store()
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise VocabularyError(f"{path}: cannot read: {exc.strerror}") from exc
+        try:
+            quads = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+        except SyntaxError as exc:
+            raise VocabularyError(_describe_syntax_error(path, exc)) from exc
+        store.bulk_extend(quads)
+    return Vocabulary(store=store, files=files)
