@@ -10,8 +10,24 @@ __all__ = ["to_ntriples", "to_rdfxml", "to_turtle"]
 
 
 def to_turtle(triples: list[ox.Triple]) -> bytes:
-    """Turtle with the project's prefixes; a subject's triples are grouped together."""
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[no-any-return]
+    """Turtle with the project's prefixes; each subject's triples form one paragraph."""
+    data: bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return _paragraphs(data)
+
+
+def _paragraphs(turtle: bytes) -> bytes:
+    """Put a blank line between statements, for people reading the file.
+
+    Oxigraph writes each statement's continuation lines indented with a tab and escapes line
+    breaks inside literals, so an unindented line always starts a new statement.
+    """
+    out: list[bytes] = []
+    for line in turtle.splitlines(keepends=True):
+        starts_statement = not line.startswith((b"\t", b"@prefix", b"PREFIX"))
+        if starts_statement and out and out[-1].rstrip().endswith(b"."):
+            out.append(b"\n")
+        out.append(line)
+    return b"".join(out)
 
 
 def to_ntriples(triples: list[ox.Triple]) -> bytes:

@@ -1,0 +1,78 @@
+"""The targeted SKOS closure agrees exactly with owlrl's OWL 2 RL closure (the oracle)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import owlrl
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from cxgraph.infer import entail
+from cxgraph.pipeline import complete
+from cxgraph.vocab import load_vocabulary
+
+from .conftest import ONTOLOGY
+
+AXIOMS = Path(__file__).resolve().parent.parent / "src" / "cxgraph" / "skos-entailment.ttl"
+OBSERVED = ("http://www.w3.org/2004/02/skos/core#", "https://w3id.org/cxgraph/ontology#")
+NOT_ABOUT = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
+             "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
+
+
+def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
+def skos_part(graph: rdflib.Graph) -> rdflib.Graph:
+    """Triples with a SKOS or cx: predicate about the vocabulary's own resources."""
+    kept = rdflib.Graph()
+    for s, p, o in graph:
+        if isinstance(s, rdflib.Literal) or str(s).startswith(NOT_ABOUT):
+            continue
+        if str(p).startswith(OBSERVED):
+            kept.add((s, p, o))
+    return kept
+
+
+def owlrl_closure(asserted: rdflib.Graph) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for t in asserted:
+        graph.add(t)
+    graph.parse(AXIOMS, format="turtle")
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
+    return graph
+
+
+def assert_same_skos_triples(ontology: Path) -> None:
+    graph = complete(load_vocabulary(ontology))
+    asserted = to_rdflib([q.triple for q in graph.vocabulary.store])
+    ours = skos_part(to_rdflib([q.triple for q in graph.store]))
+    oracle = skos_part(owlrl_closure(asserted))
+    if not isomorphic(ours, oracle):
+        _, only_ours, only_oracle = graph_diff(to_isomorphic(ours), to_isomorphic(oracle))
+        pytest.fail(f"only ours: {sorted(only_ours)[:10]}\nonly owlrl: {sorted(only_oracle)[:10]}")
+
+
+def test_closure_matches_owlrl_on_the_test_vocabulary(mini_ontology: Path) -> None:
+    assert_same_skos_triples(mini_ontology)
+
+
+@pytest.mark.slow
+def test_closure_matches_owlrl_on_the_shipped_vocabulary() -> None:
+    assert_same_skos_triples(ONTOLOGY)
+
+
+def test_entail_does_not_modify_its_input(mini_ontology: Path) -> None:
+    vocabulary = load_vocabulary(mini_ontology)
+    before = len(vocabulary.store)
+    assert entail(vocabulary.store)
+    assert len(vocabulary.store) == before
+
+
+def test_entail_returns_only_new_triples(mini_ontology: Path) -> None:
+    vocabulary = load_vocabulary(mini_ontology)
+    for t in entail(vocabulary.store):
+        assert ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) not in vocabulary.store

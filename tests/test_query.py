@@ -1,0 +1,103 @@
+"""`cxgraph query`: named queries, files and SPARQL text, in every output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from .conftest import CliRunner
+
+CSAT_BY_ACRONYM = 'SELECT ?concept WHERE { ?concept skos:altLabel "CSAT"@en }'
+
+
+def test_sparql_text_answers_from_the_complete_graph(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql",
+               "SELECT ?n WHERE { cxg:metrics skos:narrower ?n } ORDER BY ?n")
+    assert done.returncode == 0, done.stderr
+    assert "cxg:after-call-work" in done.stdout
+    assert "(3 rows)" in done.stdout
+
+
+def test_json_output_follows_sparql_results_json(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql", CSAT_BY_ACRONYM, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["head"]["vars"] == ["concept"]
+    assert result["results"]["bindings"] == [
+        {"concept": {"type": "uri", "value": "https://w3id.org/cxgraph/customer-satisfaction-score"}}
+    ]
+
+
+def test_csv_and_tsv_output(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql", CSAT_BY_ACRONYM, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows == [["concept"], ["https://w3id.org/cxgraph/customer-satisfaction-score"]]
+    done = cli("query", "--ontology", mini_ontology, "--sparql", CSAT_BY_ACRONYM, "--format", "tsv")
+    assert done.stdout.splitlines() == ["?concept", "<https://w3id.org/cxgraph/customer-satisfaction-score>"]
+
+
+def test_ask_and_construct_queries(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql", "ASK { cxg:survey skos:related ?x }")
+    assert done.stdout.strip() == "true"
+    done = cli("query", "--ontology", mini_ontology, "--sparql",
+               "CONSTRUCT { ?c skos:prefLabel ?l } WHERE { ?c skos:altLabel 'CSAT'@en ; skos:prefLabel ?l }")
+    assert done.returncode == 0, done.stderr
+    assert 'cxg:customer-satisfaction-score skos:prefLabel "Customer Satisfaction Score"@en' in done.stdout
+
+
+def test_query_file(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "tiers.rq"
+    rq.write_text("# title: Tiers\nSELECT ?t WHERE { ?t skos:broader cxg:support-tiers ; skos:notation ?n } "
+                  "ORDER BY ?n", encoding="utf-8")
+    done = cli("query", rq, "--ontology", mini_ontology, "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:3] == [
+        "https://w3id.org/cxgraph/support-tier-1", "https://w3id.org/cxgraph/support-tier-2"]
+
+
+def test_malformed_query_is_one_line_with_position_and_exit_2(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql", "SELECT ?s WHERE { ?s ?p }")
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "invalid SPARQL" in lines[0]
+    assert "1:" in lines[0]
+    assert done.stdout == ""
+
+
+def test_malformed_query_file_names_the_file(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "broken.rq"
+    rq.write_text("SELECT * WHERE {\n  ?s ?p ?o \n", encoding="utf-8")
+    done = cli("query", rq, "--ontology", mini_ontology)
+    assert done.returncode == 2
+    assert "broken.rq" in done.stderr
+
+
+def test_unknown_named_query_suggests_the_list(cli: CliRunner) -> None:
+    done = cli("query", "no-such-query")
+    assert done.returncode == 2
+    assert "cxgraph query --list" in done.stderr
+
+
+def test_list_shows_every_named_query_with_its_description(cli: CliRunner) -> None:
+    done = cli("query", "--list")
+    assert done.returncode == 0
+    root = Path(__file__).resolve().parent.parent / "queries"
+    names = sorted(p.stem for p in root.glob("*.rq"))
+    listed = [line.split()[0] for line in done.stdout.splitlines()]
+    assert listed == names
+    assert all(len(line.split(None, 1)) == 2 for line in done.stdout.splitlines())
+
+
+def test_wrong_format_for_query_form_is_a_usage_error(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql", CSAT_BY_ACRONYM, "--format", "turtle")
+    assert done.returncode == 2
+    assert "does not fit a SELECT" in done.stderr
+
+
+def test_query_without_any_query_is_a_usage_error(cli: CliRunner) -> None:
+    done = cli("query")
+    assert done.returncode == 2
+    assert "--sparql" in done.stderr
