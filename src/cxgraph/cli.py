@@ -64,7 +64,7 @@ def _fail(error: CxgraphError) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="cxgraph")
+@click.version_option(package_name="cxgraph", prog_name="cxgraph")
 def main() -> None:
     """cxgraph: the open SKOS vocabulary of customer-service and customer-experience language.
 
