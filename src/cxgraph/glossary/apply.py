@@ -1,0 +1,68 @@
+"""Merging an import patch into ``ontology/``: all or nothing, and only if checks still pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..atomic import write_bytes_atomic
+from ..checks import CheckReport, run_checks
+from ..errors import VocabularyError
+from ..pipeline import complete
+from ..resources import default_ontology_dir
+from ..vocab import Vocabulary, load_vocabulary
+from .patch import Patch
+
+__all__ = ["ApplyResult", "apply_patch", "import_path"]
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """Where the patch went and what the checks said."""
+
+    path: Path
+    report: CheckReport
+
+
+def import_path(patch: Patch, ontology_dir: Path | None = None) -> Path:
+    """``ontology/imports/<source-slug>.ttl``, where ``--apply`` writes the patch."""
+    directory = ontology_dir if ontology_dir is not None else default_ontology_dir()
+    return directory / "imports" / f"{patch.source_slug}.ttl"
+
+
+def apply_patch(patch: Patch, ontology_dir: Path | None = None, vocabulary: Vocabulary | None = None) -> ApplyResult:
+    """Write ``patch`` as a new file under ``ontology/imports/`` if the result passes every check.
+
+    Raises :class:`VocabularyError` (exit 1), writing nothing, when the file already exists or
+    when the vocabulary with the patch fails ``cxgraph check``.
+    """
+    target = import_path(patch, ontology_dir)
+    if target.exists():
+        raise VocabularyError(
+            f"{target} already exists: this source was imported before. Review that file and delete it "
+            "to import the glossary again, or pass --source-title with a different title"
+        )
+    base = vocabulary if vocabulary is not None else load_vocabulary(ontology_dir)
+    store = ox.Store()
+    store.bulk_extend(list(base.store))
+    store.bulk_extend(list(ox.parse(patch.data(), format=ox.RdfFormat.TURTLE, base_iri=target.resolve().as_uri())))
+    report = run_checks(complete(Vocabulary(store=store, files=(*base.files, target))).store)
+    if not report.ok:
+        before = run_checks(complete(base).store)
+        new_errors = sorted(
+            {(v.check, v.focus, v.message) for v in report.errors}
+            - {(v.check, v.focus, v.message) for v in before.errors}
+        )
+        if not new_errors:
+            detail = "the vocabulary already fails its checks without the import; run 'cxgraph check' and fix it first"
+        else:
+            shown = "; ".join(f"{check}: {focus}: {message}" for check, focus, message in new_errors[:10])
+            more = f" (and {len(new_errors) - 10} more)" if len(new_errors) > 10 else ""
+            detail = f"the import would break these checks: {shown}{more}"
+        raise VocabularyError(f"not applied, nothing written to {target.parent}: {detail}")
+    if target.exists():  # written meanwhile by someone else
+        raise VocabularyError(f"{target} appeared while checking; nothing written")
+    write_bytes_atomic(target, patch.data())
+    return ApplyResult(path=target, report=report)

@@ -1,0 +1,195 @@
+"""Matching glossary entries against the vocabulary, each with the reason and a score.
+
+The steps, in order; the first that finds anything decides:
+
+1. ``label``: the term is a preferred, alternative or hidden label of a concept (ignoring case);
+2. ``acronym``: the entry's acronym is a label of a concept;
+3. ``normalised``: the term equals a label once case, accents, hyphens, spaces, "&", plurals,
+   "the" and parenthesised asides are ignored;
+4. ``fuzzy``: the closest label by rapidfuzz's token-sort ratio scores at least
+   :data:`FUZZY_THRESHOLD` (labels that differ in a number, such as "Tier 1" and "Tier 2",
+   never match this way);
+5. otherwise ``none``.
+
+When the term and the acronym name two different concepts, or a label or acronym belongs to
+two concepts, or two concepts tie for the best fuzzy score, the entry is ``ambiguous`` and the
+candidates are listed, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rapidfuzz import fuzz, process
+
+from ..namespaces import DCT, RDF, SKOS
+from .entries import Entry, normalise, normalised_key
+
+__all__ = ["FUZZY_THRESHOLD", "MATCH_KINDS", "Match", "VocabularyIndex", "match_entries", "match_entry"]
+
+#: The lowest rapidfuzz score (0-100) that counts as a fuzzy match.
+FUZZY_THRESHOLD = 88.0
+#: Fuzzy scores closer than this to the best one make the entry ambiguous.
+FUZZY_TIE = 1.0
+MATCH_KINDS = ("label", "acronym", "normalised", "fuzzy", "none", "ambiguous")
+
+_LABELS = (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class Match:
+    """How one entry maps onto the vocabulary."""
+
+    entry: Entry
+    kind: str
+    concept: str | None
+    score: float
+    reason: str
+    label: str | None = None
+    """The vocabulary label that matched (for label, acronym, normalised and fuzzy)."""
+    candidates: tuple[str, ...] = ()
+    """The concepts an ambiguous entry could mean."""
+
+
+@dataclass
+class VocabularyIndex:
+    """The labels of a vocabulary, indexed for the matching steps."""
+
+    exact: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    keyed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    keyed_label: dict[tuple[str, str], str] = field(default_factory=dict)
+    shown: dict[tuple[str, str], str] = field(default_factory=dict)
+    pref: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    subjects: set[str] = field(default_factory=set)
+    choices: list[str] = field(default_factory=list)
+    choice_owner: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> VocabularyIndex:
+        """Index every skos:Concept of ``store`` with its labels and sources."""
+        index = cls()
+        concepts = {
+            q.subject.value
+            for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(SKOS + "Concept"))
+            if isinstance(q.subject, ox.NamedNode)
+        }
+        index.subjects = {q.subject.value for q in store if isinstance(q.subject, ox.NamedNode)}
+        for predicate in _LABELS:
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
+                subject, label = quad.subject, quad.object
+                if not isinstance(subject, ox.NamedNode) or subject.value not in concepts:
+                    continue
+                if not isinstance(label, ox.Literal):
+                    continue
+                index.add_label(subject.value, label.value, preferred=predicate.endswith("prefLabel"))
+        for quad in store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+                index.sources[quad.subject.value].add(quad.object.value)
+        return index
+
+    def add_label(self, concept: str, label: str, preferred: bool = False) -> None:
+        """Index one label of ``concept``."""
+        folded = label.casefold()
+        self.exact[folded].add(concept)
+        self.shown.setdefault((concept, folded), label)
+        key = normalised_key(label)
+        if key:
+            self.keyed[key].add(concept)
+            self.keyed_label.setdefault((concept, key), label)
+        if preferred:
+            self.pref.setdefault(concept, label)
+        spaced = normalise(label)
+        if len(spaced) >= 4:
+            self.choices.append(spaced)
+            self.choice_owner.append((concept, label))
+
+    def has_label(self, label: str) -> bool:
+        """True when any concept already carries ``label`` (ignoring case)."""
+        return label.casefold() in self.exact
+
+    def label_of(self, concept: str, text: str) -> str:
+        return self.shown.get((concept, text.casefold()), text)
+
+    def name(self, concept: str) -> str:
+        """The preferred label of ``concept`` (or its IRI)."""
+        return self.pref.get(concept, concept)
+
+
+def _ambiguous(entry: Entry, candidates: Iterable[str], reason: str, score: float = 100.0) -> Match:
+    return Match(entry, "ambiguous", None, score, reason, candidates=tuple(sorted(candidates)))
+
+
+def _fuzzy(entry: Entry, index: VocabularyIndex) -> Match:
+    query = normalise(entry.term)
+    if len(query) < 4 or not index.choices:
+        return Match(entry, "none", None, 0.0, "no label in the vocabulary is close to this term")
+    digits = _DIGITS.findall(query)
+    found = process.extract(query, index.choices, scorer=fuzz.token_sort_ratio, limit=10)
+    best: dict[str, tuple[float, str]] = {}
+    for _choice, score, position in found:
+        concept, label = index.choice_owner[position]
+        if _DIGITS.findall(index.choices[position]) != digits:
+            continue
+        if concept not in best or score > best[concept][0]:
+            best[concept] = (float(score), label)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    if not ranked:
+        return Match(entry, "none", None, 0.0, "no label in the vocabulary is close to this term")
+    top_concept, (top_score, top_label) = ranked[0]
+    score = round(top_score, 1)
+    if top_score < FUZZY_THRESHOLD:
+        return Match(
+            entry,
+            "none",
+            None,
+            score,
+            f'no match; the closest label is "{top_label}" ({score:g} < {FUZZY_THRESHOLD:g})',
+            label=top_label,
+        )
+    ties = [c for c, (s, _) in ranked if top_score - s < FUZZY_TIE]
+    if len(ties) > 1:
+        return _ambiguous(entry, ties, f"fuzzy score {score:g} is shared by {len(ties)} concepts", score)
+    return Match(entry, "fuzzy", top_concept, score, f'close to the label "{top_label}" (score {score:g})', top_label)
+
+
+def match_entry(entry: Entry, index: VocabularyIndex) -> Match:
+    """Match one entry (see the module documentation for the steps)."""
+    by_label = index.exact.get(entry.term.casefold(), set())
+    by_acronym = index.exact.get(entry.acronym.casefold(), set()) if entry.acronym else set()
+    if by_label and by_acronym and by_label != by_acronym:
+        return _ambiguous(
+            entry,
+            by_label | by_acronym,
+            f'the term "{entry.term}" and the acronym "{entry.acronym}" name different concepts',
+        )
+    if len(by_label) > 1:
+        return _ambiguous(entry, by_label, f'the label "{entry.term}" belongs to {len(by_label)} concepts')
+    if by_label:
+        concept = next(iter(by_label))
+        label = index.label_of(concept, entry.term)
+        return Match(entry, "label", concept, 100.0, f'has the label "{label}"', label)
+    if len(by_acronym) > 1:
+        return _ambiguous(entry, by_acronym, f'the acronym "{entry.acronym}" belongs to {len(by_acronym)} concepts')
+    if by_acronym and entry.acronym:
+        concept = next(iter(by_acronym))
+        label = index.label_of(concept, entry.acronym)
+        return Match(entry, "acronym", concept, 100.0, f'has the acronym "{label}" as a label', label)
+    keyed = index.keyed.get(normalised_key(entry.term), set()) if normalised_key(entry.term) else set()
+    if len(keyed) > 1:
+        return _ambiguous(entry, keyed, f'"{entry.term}" normalises to a label of {len(keyed)} concepts')
+    if keyed:
+        concept = next(iter(keyed))
+        label = index.keyed_label.get((concept, normalised_key(entry.term)), index.name(concept))
+        return Match(entry, "normalised", concept, 100.0, f'same as the label "{label}" once normalised', label)
+    return _fuzzy(entry, index)
+
+
+def match_entries(entries: Iterable[Entry], index: VocabularyIndex) -> list[Match]:
+    """Match each entry, in order."""
+    return [match_entry(entry, index) for entry in entries]
