@@ -214,6 +214,132 @@ def _query_store(ontology_dir: Path | None) -> Any:
     return complete_store(ontology_dir)
 
 
+@main.command(epilog=EXIT_CODES_HELP)
+@ontology_option
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Serve this export file as it is (.ttl, .nt, .jsonld …) instead of building the vocabulary.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Use 0.0.0.0 only behind a firewall or proxy you trust.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port (0 picks a free one).")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds one query may run before it is stopped (HTTP 503).")
+@click.option("--max-result-bytes", type=click.IntRange(min=1024), default=32 * 1024 * 1024, show_default=True,
+              help="Largest serialised result one query may return (HTTP 422 beyond it).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Query worker processes (each holds a copy of the graph).")
+@click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Allow browser pages from ORIGIN (repeatable; '*' for any). CORS is off by default.")
+@click.option("--access-log", is_flag=True, help="Log every request on standard error.")
+def serve(ontology_dir: Path | None, graph_file: Path | None, host: str, port: int, time_limit: float,
+          max_result_bytes: int, workers: int, cors_origins: tuple[str, ...], access_log: bool) -> None:
+    """Serve the vocabulary as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    Queries by GET, POST form or POST application/sparql-query; results in SPARQL JSON, XML,
+    CSV or TSV, graphs in Turtle, N-Triples or JSON-LD (by Accept header, or ?format=).
+    SPARQL Update and SERVICE are refused. A query page is at http://HOST:PORT/.
+
+    \b
+    Example:
+      cxgraph serve --port 8000
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s skos:prefLabel ?l } LIMIT 5' \\
+           http://127.0.0.1:8000/sparql
+    """
+    from .server.app import ServerConfig, make_server
+    from .server.source import served_store
+
+    progress = Progress(quiet=False)
+    try:
+        store = served_store(ontology_dir, graph_file)
+        named = _named_queries_for_page()
+    except CxgraphError as error:
+        _fail(error)
+    progress.say(f"loaded {len(store):,} triples; starting {workers} query worker(s)")
+    config = ServerConfig(host=host, port=port, time_limit=time_limit, max_result_bytes=max_result_bytes,
+                          workers=workers, cors_origins=cors_origins, access_log=access_log, named_queries=named)
+    try:
+        server = make_server(store, config)
+    except OSError as exc:
+        _fail(UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: the endpoint is reachable from other machines", err=True)
+    click.echo(f"SPARQL endpoint: {server.url}   query page: {server.url.removesuffix('sparql')}", err=True)
+    click.echo("Press Ctrl+C to stop.", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+def _named_queries_for_page() -> tuple[dict[str, str], ...]:
+    from .query import list_named_queries
+
+    try:
+        named = list_named_queries()
+    except (CxgraphError, FileNotFoundError):
+        return ()
+    return tuple({"name": q.name, "title": q.title, "description": q.description, "text": q.text} for q in named)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("url")
+@ontology_option
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Push this export file as it is instead of building the vocabulary.")
+@click.option("--graph-iri", default=None, metavar="IRI",
+              help="Named graph to replace (default: https://w3id.org/cxgraph/vocabulary).")
+@click.option("--default-graph", is_flag=True, help="Replace the store's default graph instead of a named graph.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples"]), default="turtle", show_default=True,
+              help="RDF format of the upload.")
+@click.option("--user", envvar="CXGRAPH_PUSH_USER", default=None,
+              help="User for basic/digest auth [env: CXGRAPH_PUSH_USER].")
+@click.option("--password", envvar="CXGRAPH_PUSH_PASSWORD", default=None,
+              help="Password [env: CXGRAPH_PUSH_PASSWORD; prefer the variable to keep it off the command line].")
+@click.option("--digest", is_flag=True, help="Use HTTP digest authentication (Virtuoso) instead of basic.")
+@click.option("--token", envvar="CXGRAPH_PUSH_TOKEN", default=None, help="Bearer token [env: CXGRAPH_PUSH_TOKEN].")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="Seconds to wait for the store.")
+def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri: str | None, default_graph: bool,
+         fmt: str, user: str | None, password: str | None, digest: bool, token: str | None, timeout: float) -> None:
+    """Publish the vocabulary to a triple store with the SPARQL 1.1 Graph Store Protocol.
+
+    URL is the store's Graph Store endpoint; one HTTP PUT to URL?graph=IRI replaces that
+    graph, so pushing again leaves one copy.
+
+    \b
+    Graph Store endpoints:
+      Apache Jena Fuseki  http://HOST:3030/DATASET/data
+      GraphDB             http://HOST:7200/repositories/REPOSITORY/rdf-graphs/service
+      Oxigraph            http://HOST:7878/store
+      Virtuoso            http://HOST:8890/sparql-graph-crud-auth   (with --digest)
+    """
+    from .server.push import DEFAULT_GRAPH_IRI, Credentials, push_graph
+    from .server.source import served_store
+
+    if default_graph and graph_iri is not None:
+        _fail(UsageError("give --graph-iri or --default-graph, not both"))
+    target = None if default_graph else (graph_iri or DEFAULT_GRAPH_IRI)
+    progress = Progress(quiet=False)
+    try:
+        import pyoxigraph as ox
+
+        store = served_store(ontology_dir, graph_file)
+        rdf_format = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.N_TRIPLES
+        from .namespaces import PREFIXES
+
+        data = ox.serialize((q.triple for q in store), format=rdf_format,
+                            prefixes=PREFIXES if fmt == "turtle" else None) or b""
+        progress.say(f"serialised {len(store):,} triples ({len(data):,} bytes of {rdf_format.name})")
+        result = push_graph(url, data, rdf_format.media_type, target,
+                            Credentials(user=user, password=password, token=token, digest=digest), timeout=timeout)
+    except CxgraphError as error:
+        _fail(error)
+    where = f"graph <{target}>" if target else "the default graph"
+    click.echo(f"Pushed {len(store):,} triples into {where} at {url} (HTTP {result.status})")
+
+
 def run() -> None:
     """Entry point: run the CLI, then leave without tearing down large graphs."""
     try:
