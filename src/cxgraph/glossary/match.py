@@ -6,6 +6,7 @@ The steps, in order; the first that finds anything decides:
 2. ``acronym``: the entry's acronym is a label of a concept;
 3. ``normalised``: the term equals a label once case, accents, hyphens, spaces, "&", plurals,
    "the" and parenthesised asides are ignored;
+   (a trailing generic word such as "options" or "software" is also tried without it, score 95);
 4. ``fuzzy``: the closest label by rapidfuzz's token-sort ratio scores at least
    :data:`FUZZY_THRESHOLD` (labels that differ in a number, such as "Tier 1" and "Tier 2",
    never match this way);
@@ -39,6 +40,8 @@ MATCH_KINDS = ("label", "acronym", "normalised", "fuzzy", "none", "ambiguous")
 
 _LABELS = (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel")
 _DIGITS = re.compile(r"\d+")
+#: Words a list item may add to a term without changing the concept ("Live chat options").
+_GENERIC_WORDS = {"option", "solution", "software", "tool", "system", "platform", "program", "feature"}
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,25 @@ def match_entry(entry: Entry, index: VocabularyIndex) -> Match:
         concept = next(iter(keyed))
         label = index.keyed_label.get((concept, normalised_key(entry.term)), index.name(concept))
         return Match(entry, "normalised", concept, 100.0, f'same as the label "{label}" once normalised', label)
+    trimmed = _without_generic_word(entry.term)
+    if trimmed is not None:
+        concepts = index.keyed.get(normalised_key(trimmed), set())
+        if len(concepts) == 1:
+            concept = next(iter(concepts))
+            label = index.keyed_label.get((concept, normalised_key(trimmed)), index.name(concept))
+            dropped = entry.term[len(trimmed) :].strip()
+            return Match(
+                entry, "normalised", concept, 95.0, f'same as the label "{label}" once "{dropped}" is dropped', label
+            )
     return _fuzzy(entry, index)
+
+
+def _without_generic_word(term: str) -> str | None:
+    """The term without a trailing generic word ("Live chat options" → "Live chat"), if it has one."""
+    words = term.split()
+    if len(words) >= 2 and normalise(words[-1]) in _GENERIC_WORDS:
+        return " ".join(words[:-1])
+    return None
 
 
 def match_entries(entries: Iterable[Entry], index: VocabularyIndex) -> list[Match]:
