@@ -340,6 +340,65 @@ def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri
     click.echo(f"Pushed {len(store):,} triples into {where} at {url} (HTTP {result.status})")
 
 
+@main.command("import", epilog=EXIT_CODES_HELP)
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--source-title", metavar="TEXT", help="Title of the glossary (default: its own title or file name).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "text", "markdown", "csv"]),
+    default="auto",
+    show_default=True,
+    help="How to read FILE; auto goes by the file name, then the content.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per entry, not the report.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the Turtle patch here.")
+@click.option("--apply", "apply_", is_flag=True, help="Merge the patch into ontology/imports/ if checks still pass.")
+@ontology_option
+def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_file: Path | None, apply_: bool,
+            ontology_dir: Path | None) -> None:
+    """Read a team's glossary and show, term by term, how it maps onto the vocabulary.
+
+    Extracts (term, acronym, definition) entries from FILE (plain text, Markdown or CSV), matches
+    each by label, acronym, normalised label or fuzzy similarity, and reports matched, new and
+    ambiguous terms. --out writes a reviewable Turtle patch (the new source, dct:source and
+    labels on matched concepts, new terms as cx:Candidate concepts). --apply writes that patch
+    to ontology/imports/<source>.ttl, all or nothing, only if 'cxgraph check' still passes.
+    Without --apply nothing in ontology/ changes.
+
+    \b
+    Examples:
+      cxgraph import team-glossary.txt
+      cxgraph import glossary.csv --json
+      cxgraph import glossary.md --source-title "Acme support glossary" --out acme.ttl
+    """
+    from .atomic import write_bytes_atomic
+    from .glossary import VocabularyIndex, build_patch, match_entries, read_glossary, render_json, render_report
+    from .glossary.apply import apply_patch
+    from .vocab import load_vocabulary
+
+    try:
+        glossary = read_glossary(file, fmt)
+        vocabulary = load_vocabulary(ontology_dir)
+        index = VocabularyIndex.from_store(vocabulary.store)
+        matches = match_entries(glossary.entries, index)
+        title = source_title.strip() if source_title and source_title.strip() else (glossary.title or file.stem)
+        patch = build_patch(matches, index, title, origin=file.name)
+        applied = apply_patch(patch, ontology_dir, vocabulary) if apply_ else None
+        if out_file is not None:
+            write_bytes_atomic(out_file, patch.data())
+    except CxgraphError as error:
+        _fail(error)
+    click.echo(render_json(matches) if as_json else render_report(glossary, matches, index, title), nl=False)
+    for warning in patch.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if out_file is not None:
+        click.echo(f"Wrote the patch to {out_file}", err=True)
+    if applied is not None:
+        click.echo(f"Applied: wrote {applied.path} ({len(patch.candidates)} candidates); 'cxgraph check' passes",
+                   err=True)
+
+
 def run() -> None:
     """Entry point: run the CLI, then leave without tearing down large graphs."""
     try:
