@@ -33,6 +33,7 @@ _BULLET = re.compile(r"^(?:[-*•·\u2013\u2014▪◦‣]|\d{1,3}[.)])(?:\s+|$)"
 _ITEM = re.compile(
     r"^(?P<term>[^.:;!?\u2013\u2014]{1,80}?)\s*(?:\.(?!\w\.)|:|\s[\u2013\u2014-]\s)\s*(?P<definition>\S.*)$"
 )
+_INTRO_VERBS = re.compile(r"\b(?:following|below|these|include|includes|such as|here|are|is)\b", re.IGNORECASE)
 _INTRO_WORDS = re.compile(r"\b(?:terms?|glossary|definitions?|category|vocabulary|concepts)\b", re.IGNORECASE)
 
 
@@ -128,6 +129,20 @@ def _is_short_form(short: str, term_line: str) -> bool:
     return bool(short_n) and (term_n == short_n or term_n.startswith(short_n + " ") or is_acronym(short))
 
 
+def _is_announcement(text: str) -> bool:
+    """A short question or exclamation: an FAQ question, a call to action, "Coming soon!"."""
+    return len(text.split()) <= 14 and (text.endswith(("?", "!")) or "coming soon" in text.casefold())
+
+
+def _is_list_intro(text: str) -> bool:
+    """A sentence that announces a list ("The following terms describe …:"), not a "Term:" line."""
+    if not text.endswith(":"):
+        return False
+    words = text[:-1].split()
+    lowercase = sum(1 for w in words[1:] if w[:1].islower())
+    return bool(_INTRO_VERBS.search(text)) or (len(words) >= 5 and lowercase >= 2)
+
+
 def _finish(draft: _Draft) -> Entry | None:
     if not draft.paragraphs or draft.paragraphs[-1].endswith(":"):
         return None
@@ -190,11 +205,16 @@ def read_lines(lines: list[Line]) -> tuple[list[Entry], str | None]:
             elif draft is not None:
                 draft.paragraphs.append(text)
             continue
+        if _is_list_intro(text):
+            if draft is not None:
+                draft.paragraphs.append(text)
+            pending = []
+            continue
         if looks_like_term(text) or (line.kind == HEADING and not is_furniture(text)):
             close()
             pending.append(line)
             continue
-        if is_furniture(text) and len(text.split()) <= 12:
+        if _is_announcement(text):
             close()
             pending = []
             continue

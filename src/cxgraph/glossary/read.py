@@ -79,7 +79,7 @@ def read_glossary_text(text: str, source: str = "<text>", fmt: str = "auto") -> 
         layout = "Markdown headings, lists and definition lists"
         for line_no, rows in markdown_tables(text):
             if find_columns(rows[0])[0] is not None:
-                entries.extend(read_rows(rows, f"{source}: table at line {line_no}", first_line=line_no))
+                entries.extend(read_rows(rows, f"{source}: table at line {line_no}", first_line=line_no + 1))
                 layout = "Markdown"
     elif is_inline_layout(text):
         entries, layout = read_inline(text), "inline 'Term Definition: …' text"
