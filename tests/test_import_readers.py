@@ -32,7 +32,7 @@ def expected_entries(name: str) -> list[tuple[str, str | None]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line.strip():
             continue
-        term, _, acronym = line.partition("\t")
+        term, acronym = ([*line.split("\t"), ""])[:2]
         rows.append((term, acronym or None))
     return rows
 

@@ -1,0 +1,152 @@
+"""`cxgraph import`: the report, --json, --out, --apply, and refusals that write nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from .conftest import ONTOLOGY, CliRunner
+
+GLOSSARIES = Path(__file__).resolve().parent / "data" / "glossaries"
+TEAM = GLOSSARIES / "team.txt"
+
+
+@pytest.fixture
+def vocabulary(tmp_path: Path) -> Path:
+    """A copy of the import-test vocabulary (with the real ontology/cx.ttl) that --apply may change."""
+    target = tmp_path / "ontology"
+    target.mkdir()
+    shutil.copy(ONTOLOGY / "cx.ttl", target / "cx.ttl")
+    shutil.copy(GLOSSARIES / "vocabulary" / "concepts.ttl", target / "concepts.ttl")
+    return target
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_report_lists_matched_new_and_ambiguous_terms_with_reasons(cli: CliRunner, vocabulary: Path) -> None:
+    done = cli("import", TEAM, "--ontology", vocabulary)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "matched 7 (1 by label, 1 by acronym, 4 by normalised, 1 by fuzzy), new 3, ambiguous 1" in out
+    assert "Degredation" in out and "cxg:degradation [fuzzy 90.9]" in out
+    assert "NEW (3)" in out and "Warm Transfer" in out
+    assert "AMBIGUOUS (1)" in out and "cxg:customer-satisfaction-score" in out
+
+
+def test_json_gives_one_object_per_entry_with_the_documented_fields(cli: CliRunner, vocabulary: Path) -> None:
+    done = cli("import", TEAM, "--ontology", vocabulary, "--json")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    assert len(rows) == 11
+    for row in rows:
+        assert {"term", "acronym", "definition", "match", "match_kind", "score"} <= row.keys()
+        assert row["match_kind"] in ("label", "acronym", "normalised", "fuzzy", "none", "ambiguous")
+        assert (row["match"] is None) == (row["match_kind"] in ("none", "ambiguous"))
+    first = rows[0]
+    assert first["term"] == "Average Handle Time" and first["acronym"] == "AHT"
+    assert first["match"] == "https://w3id.org/cxgraph/average-handle-time" and first["match_kind"] == "label"
+    assert first["score"] == 100.0
+
+
+def test_out_writes_a_turtle_patch_and_leaves_the_ontology_alone(
+    cli: CliRunner, vocabulary: Path, tmp_path: Path
+) -> None:
+    before = snapshot(vocabulary)
+    patch = tmp_path / "team.ttl"
+    done = cli("import", TEAM, "--ontology", vocabulary, "--out", patch)
+    assert done.returncode == 0, done.stderr
+    graph = ox.Store()
+    graph.load(patch.read_bytes(), format=ox.RdfFormat.TURTLE)
+    assert len(graph) > 20
+    assert snapshot(vocabulary) == before
+
+
+def test_apply_adds_the_patch_under_imports_and_the_vocabulary_still_passes_check(
+    cli: CliRunner, vocabulary: Path
+) -> None:
+    done = cli("import", TEAM, "--ontology", vocabulary, "--apply")
+    assert done.returncode == 0, done.stderr
+    written = vocabulary / "imports" / "our-team-glossary.ttl"
+    assert written.is_file()
+    assert cli("check", "--ontology", vocabulary).returncode == 0
+    again = cli("import", TEAM, "--ontology", vocabulary, "--json")
+    kinds = {row["term"]: row["match_kind"] for row in json.loads(again.stdout)}
+    assert kinds["Warm Transfer"] == "label"  # the candidate is now part of the vocabulary
+
+
+def test_apply_refuses_when_the_import_file_already_exists(cli: CliRunner, vocabulary: Path) -> None:
+    assert cli("import", TEAM, "--ontology", vocabulary, "--apply").returncode == 0
+    before = snapshot(vocabulary)
+    done = cli("import", TEAM, "--ontology", vocabulary, "--apply")
+    assert done.returncode == 1
+    assert "already exists" in done.stderr and "--source-title" in done.stderr
+    assert snapshot(vocabulary) == before
+
+
+def test_apply_refuses_when_the_result_fails_check_and_writes_nothing(
+    cli: CliRunner, vocabulary: Path, tmp_path: Path
+) -> None:
+    concepts = vocabulary / "concepts.ttl"
+    text = concepts.read_text(encoding="utf-8")
+    concepts.write_text(text.replace('skos:definition "An event that disrupts a service."@en', ""), encoding="utf-8")
+    before = snapshot(vocabulary)
+    patch = tmp_path / "never.ttl"
+    done = cli("import", TEAM, "--ontology", vocabulary, "--apply", "--out", patch)
+    assert done.returncode == 1
+    assert "not applied" in done.stderr and "already fails its checks" in done.stderr
+    assert snapshot(vocabulary) == before
+    assert not patch.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"", "the file is empty"),
+        ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        ("latin1.txt", "Agent\nPersonne qui répond.\n".encode("latin-1"), "not UTF-8 text"),
+        ("noterm.csv", b"Entry,Meaning\nAgent,A person.\n", "no term column"),
+    ],
+)
+def test_bad_input_exits_2_with_a_specific_message_and_writes_nothing(
+    cli: CliRunner, vocabulary: Path, tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(data)
+    patch = tmp_path / "patch.ttl"
+    before = snapshot(vocabulary)
+    done = cli("import", source, "--ontology", vocabulary, "--out", patch, "--apply")
+    assert done.returncode == 2
+    assert message in done.stderr and str(source) in done.stderr
+    assert not patch.exists()
+    assert snapshot(vocabulary) == before
+
+
+def test_source_title_names_the_source_and_its_slug(cli: CliRunner, vocabulary: Path, tmp_path: Path) -> None:
+    patch = tmp_path / "p.ttl"
+    done = cli("import", TEAM, "--ontology", vocabulary, "--source-title", "Acme Help Centre", "--out", patch)
+    assert done.returncode == 0, done.stderr
+    text = patch.read_text(encoding="utf-8")
+    assert 'src:acme-help-centre a dct:BibliographicResource ;\n    dct:title "Acme Help Centre"@en .' in text
+
+
+def test_apply_refuses_a_patch_that_would_break_a_check_naming_the_check(vocabulary: Path) -> None:
+    from cxgraph.errors import VocabularyError
+    from cxgraph.glossary import Patch, apply_patch
+
+    broken = Patch(
+        text='@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
+        '<https://w3id.org/cxgraph/live-chat> skos:altLabel "AHT"@en .\n',
+        source_iri="https://w3id.org/cxgraph/source/broken",
+        source_slug="broken",
+        source_title="Broken",
+    )
+    with pytest.raises(VocabularyError, match="would break these checks: label-on-two-concepts") as caught:
+        apply_patch(broken, vocabulary)
+    assert caught.value.exit_code == 1
+    assert not (vocabulary / "imports").exists()
