@@ -47,9 +47,8 @@ def owlrl_closure(asserted: rdflib.Graph) -> rdflib.Graph:
 
 
 def assert_same_skos_triples(ontology: Path) -> None:
-    graph = complete(load_vocabulary(ontology))
-    asserted = to_rdflib([q.triple for q in graph.vocabulary.store])
-    ours = skos_part(to_rdflib([q.triple for q in graph.store]))
+    asserted = to_rdflib([q.triple for q in load_vocabulary(ontology).store])
+    ours = skos_part(to_rdflib([q.triple for q in complete(load_vocabulary(ontology)).store]))
     oracle = skos_part(owlrl_closure(asserted))
     if not isomorphic(ours, oracle):
         _, only_ours, only_oracle = graph_diff(to_isomorphic(ours), to_isomorphic(oracle))

@@ -1,67 +1,29 @@
-"""A stable order and stable blank-node names, so that every build writes identical bytes.
+"""Stable blank-node names and a stable triple order, so every build writes identical bytes.
 
-Parsers give blank nodes fresh random names on every run; this module renames them from a hash
-of their surroundings (what they point at and what points at them, refined round by round), and
-sorts triples so that a subject's triples stay together in a readable order.
+Parsers give blank nodes fresh random names on every run. :func:`rename_blank_nodes` renames
+them in place from a hash of their surroundings (what they point at and what points at them,
+refined round by round), so the same vocabulary always yields the same store.
+:func:`canonical_ntriples` then writes the exportable triples as sorted N-Triples: one line per
+triple, each subject's triples together, in the same order on every machine. Sorting lines of
+bytes keeps the cost low on large vocabularies; the other exports are rendered from it.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from .namespaces import DCT, OWL, RDF, RDFS, SKOS, XSD
+from .namespaces import OWL, RDF, RDFS, XSD
 
-__all__ = ["canonical_triples", "is_export_triple", "triple_sort_key"]
+__all__ = ["canonical_ntriples", "rename_blank_nodes"]
 
 _ROUNDS = 64
+#: Triples about these vocabularies' own terms are never exported.
+_NOT_EXPORTED = tuple(f"<{ns}".encode() for ns in (RDF, RDFS, OWL, XSD))
 
-# Predicates listed in the order a reader expects them (the order of a concept page).
-_PREDICATE_ORDER = [
-    RDF + "type",
-    SKOS + "prefLabel",
-    SKOS + "altLabel",
-    SKOS + "hiddenLabel",
-    SKOS + "notation",
-    SKOS + "definition",
-    SKOS + "inScheme",
-    SKOS + "topConceptOf",
-    SKOS + "hasTopConcept",
-    SKOS + "broader",
-    SKOS + "narrower",
-    SKOS + "related",
-]
-_PREDICATE_RANK = {iri: i for i, iri in enumerate(_PREDICATE_ORDER)}
-
-_NOT_EXPORTED = (RDF, RDFS, OWL, XSD)
-
-
-def is_export_triple(t: ox.Triple) -> bool:
-    """False for triples about RDF, RDFS, OWL or XSD terms themselves."""
-    s = t.subject
-    if isinstance(s, ox.NamedNode) and s.value.startswith(_NOT_EXPORTED):
-        return False
-    return True
-
-
-def _term_key(term: object) -> str:
-    return str(term)
-
-
-def triple_sort_key(t: ox.Triple) -> tuple[int, str, int, str, str]:
-    """Blank nodes after named subjects; predicates in reading order; then objects."""
-    s = t.subject
-    p = t.predicate.value
-    return (
-        1 if isinstance(s, ox.BlankNode) else 0,
-        str(s),
-        _PREDICATE_RANK.get(p, len(_PREDICATE_RANK)),
-        p,
-        _term_key(t.object),
-    )
+_BLANK_QUADS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
 
 
 def _blank_node_names(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
@@ -73,9 +35,7 @@ def _blank_node_names(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
         if isinstance(t.object, ox.BlankNode):
             in_edges[t.object].append(t)
     nodes = set(out_edges) | set(in_edges)
-    if not nodes:
-        return {}
-    colour: dict[ox.BlankNode, str] = {b: "" for b in nodes}
+    colour: dict[ox.BlankNode, str] = dict.fromkeys(nodes, "")
 
     def show(term: object) -> str:
         return "_:" + colour[term] if isinstance(term, ox.BlankNode) else str(term)
@@ -86,10 +46,10 @@ def _blank_node_names(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
         for b in nodes:
             parts = sorted(f">{t.predicate} {show(t.object)}" for t in out_edges[b])
             parts += sorted(f"<{show(t.subject)} {t.predicate}" for t in in_edges[b])
-            new[b] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+            new[b] = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
         colour = new
         now = len(set(colour.values()))
-        if now == distinct or now == len(nodes):
+        if now in (distinct, len(nodes)):
             break
         distinct = now
     names: dict[ox.BlankNode, str] = {}
@@ -101,17 +61,33 @@ def _blank_node_names(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
     return names
 
 
-def canonical_triples(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
-    """The exportable triples, with stable blank-node names, in a stable readable order."""
-    kept = [t for t in triples if is_export_triple(t)]
-    names = _blank_node_names(kept)
-    if names:
-        renamed = {b: ox.BlankNode(n) for b, n in names.items()}
+def rename_blank_nodes(store: ox.Store) -> None:
+    """Give every blank node of the default graph a name derived from its surroundings."""
+    result = store.query(_BLANK_QUADS)
+    assert isinstance(result, ox.QuerySolutions)
+    triples = [ox.Triple(row[0], row[1], row[2]) for row in result]
+    if not triples:
+        return
+    names = _blank_node_names(triples)
+    renamed = {b: ox.BlankNode(n) for b, n in names.items()}
 
-        def rename(term: ox.Triple | ox.NamedNode | ox.BlankNode | ox.Literal) -> object:
-            return renamed.get(term, term) if isinstance(term, ox.BlankNode) else term
+    def rename(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        return renamed.get(term, term) if isinstance(term, ox.BlankNode) else term
 
-        kept = [ox.Triple(rename(t.subject), t.predicate, rename(t.object)) for t in kept]  # type: ignore[arg-type]
-    kept = list(dict.fromkeys(kept))
-    kept.sort(key=triple_sort_key)
-    return kept
+    for t in triples:
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+    store.extend(
+        [ox.Quad(rename(t.subject), t.predicate, rename(t.object), ox.DefaultGraph()) for t in triples]  # type: ignore[arg-type]
+    )
+
+
+def canonical_ntriples(store: ox.Store) -> bytes:
+    """The default graph's exportable triples as sorted N-Triples lines.
+
+    Sorting groups each subject's triples, named subjects before blank ones, predicates and
+    objects in IRI order. Triples whose subject is an RDF, RDFS, OWL or XSD term are dropped.
+    """
+    data: bytes = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    lines = [line for line in data.split(b"\n") if line and not line.startswith(_NOT_EXPORTED)]
+    lines.sort()
+    return b"\n".join(lines) + b"\n" if lines else b""

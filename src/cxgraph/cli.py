@@ -99,7 +99,7 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
     the vocabulary fails its checks; each file is replaced atomically.
     """
     from .checks import run_checks
-    from .export import render_exports, write_exports
+    from .export import render_exports, take_snapshot, write_exports
     from .pipeline import complete
     from .vocab import load_vocabulary
 
@@ -108,7 +108,7 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
         vocabulary = load_vocabulary(ontology_dir)
         progress.say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
         graph = complete(vocabulary)
-        progress.say(f"inferred {len(graph.entailed):,} SKOS triples")
+        progress.say(f"inferred {graph.entailed:,} SKOS triples")
         report = run_checks(graph.store)
         progress.say(f"ran {len(report.checks)} checks")
         if not report.ok or report.warnings:
@@ -116,8 +116,9 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
         if not report.ok:
             click.echo("error: the vocabulary fails its checks; no exports were written", err=True)
             sys.exit(1)
-        triples = graph.triples()
-        rendered = render_exports(triples, progress=lambda name: progress.say(f"rendering {name}"))
+        snapshot = take_snapshot(graph.store)
+        progress.say("took a canonical snapshot")
+        rendered = render_exports(snapshot, progress=lambda name: progress.say(f"rendering {name}"))
         if not no_view:
             from .view import render_view
 
@@ -127,7 +128,7 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
     except CxgraphError as error:
         _fail(error)
     progress.say(f"wrote {len(written)} files")
-    click.echo(f"Built {len(triples):,} triples into {out_dir.resolve()}/")
+    click.echo(f"Built {graph.asserted + graph.entailed:,} triples into {out_dir.resolve()}/")
     for path in written:
         click.echo(f"  {path.name:<16} {path.stat().st_size:>10,} bytes")
     if not no_view:

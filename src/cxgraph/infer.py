@@ -3,22 +3,27 @@
 owlrl's OWL 2 RL closure derives these too, but slowly and with clutter (``owl:sameAs``
 self-links, ``rdf:type rdfs:Resource``, axioms about RDF itself). This module applies just
 three OWL 2 RL rules — sub-property (prp-spo1), inverse (prp-inv1/2) and symmetric
-(prp-symp) — to a fixed point, reading the axioms from the vocabulary itself (the ``cx:``
-properties of ``ontology/cx.ttl``) and from ``skos-entailment.ttl`` beside this file.
-The test suite keeps owlrl as the oracle this closure must agree with.
+(prp-symp) — reading the axioms from the vocabulary itself (the ``cx:`` properties of
+``ontology/cx.ttl``) and from ``skos-entailment.ttl`` beside this file.
+
+None of the three rules joins two data triples, so the closure can be computed on properties
+first: each property gets the list of (property, direction) forms its triples entail, and one
+SPARQL ``INSERT`` per form writes them, entirely inside Oxigraph. The test suite keeps owlrl as
+the oracle this closure must agree with.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .namespaces import OWL, RDF, RDFS
 
-__all__ = ["PropertyAxioms", "entail", "read_axioms", "skos_axioms"]
+__all__ = ["PropertyAxioms", "entail", "entailment_forms", "materialise", "skos_axioms"]
 
 _AXIOMS_FILE = Path(__file__).with_name("skos-entailment.ttl")
 
@@ -27,17 +32,18 @@ _INVERSE = ox.NamedNode(OWL + "inverseOf")
 _TYPE = ox.NamedNode(RDF + "type")
 _SYMMETRIC = ox.NamedNode(OWL + "SymmetricProperty")
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Node = ox.NamedNode | ox.BlankNode
 
-
+@dataclass
 class PropertyAxioms:
     """Sub-property, inverse and symmetry axioms between named properties."""
 
-    def __init__(self) -> None:
-        self.supers: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-        self.inverses: dict[ox.NamedNode, set[ox.NamedNode]] = defaultdict(set)
-        self.symmetric: set[ox.NamedNode] = set()
+    supers: dict[str, set[str]]
+    inverses: dict[str, set[str]]
+    symmetric: set[str]
+
+    @classmethod
+    def empty(cls) -> PropertyAxioms:
+        return cls(defaultdict(set), defaultdict(set), set())
 
     def add_triples(self, triples: Iterable[ox.Triple | ox.Quad]) -> None:
         """Record every axiom among ``triples``; other triples are ignored."""
@@ -46,64 +52,83 @@ class PropertyAxioms:
             if not isinstance(s, ox.NamedNode):
                 continue
             if p == _SUB_PROPERTY and isinstance(o, ox.NamedNode):
-                self.supers[s].add(o)
+                self.supers[s.value].add(o.value)
             elif p == _INVERSE and isinstance(o, ox.NamedNode):
-                self.inverses[s].add(o)
-                self.inverses[o].add(s)
+                self.inverses[s.value].add(o.value)
+                self.inverses[o.value].add(s.value)
             elif p == _TYPE and o == _SYMMETRIC:
-                self.symmetric.add(s)
+                self.symmetric.add(s.value)
 
-    def properties(self) -> set[ox.NamedNode]:
-        """The properties whose triples can entail others."""
-        return set(self.supers) | set(self.inverses) | self.symmetric
-
-
-def read_axioms(path: Path) -> PropertyAxioms:
-    """The property axioms of one Turtle file."""
-    axioms = PropertyAxioms()
-    axioms.add_triples(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    return axioms
+    def add_store(self, store: ox.Store) -> None:
+        """Record the axioms stated in the default graph of ``store``."""
+        for predicate in (_SUB_PROPERTY, _INVERSE):
+            self.add_triples(store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()))
+        self.add_triples(store.quads_for_pattern(None, _TYPE, _SYMMETRIC, ox.DefaultGraph()))
 
 
 def skos_axioms() -> PropertyAxioms:
     """The SKOS axioms cxgraph materialises (``skos-entailment.ttl``)."""
-    return read_axioms(_AXIOMS_FILE)
+    axioms = PropertyAxioms.empty()
+    axioms.add_triples(ox.parse(path=str(_AXIOMS_FILE), format=ox.RdfFormat.TURTLE))
+    return axioms
+
+
+Form = tuple[str, bool]  # (property entailed, True when subject and object swap)
+
+
+def entailment_forms(axioms: PropertyAxioms) -> dict[str, set[Form]]:
+    """For each property with axioms, every (property, swapped) its triples entail."""
+    starts = set(axioms.supers) | set(axioms.inverses) | axioms.symmetric
+    forms: dict[str, set[Form]] = {}
+    for start in starts:
+        seen: set[Form] = {(start, False)}
+        work = [(start, False)]
+        while work:
+            prop, swapped = work.pop()
+            nxt = [(sup, swapped) for sup in axioms.supers.get(prop, ())]
+            nxt += [(inv, not swapped) for inv in axioms.inverses.get(prop, ())]
+            if prop in axioms.symmetric:
+                nxt.append((prop, not swapped))
+            for form in nxt:
+                if form not in seen:
+                    seen.add(form)
+                    work.append(form)
+        seen.discard((start, False))
+        if seen:
+            forms[start] = seen
+    return forms
+
+
+def _updates(forms: dict[str, set[Form]]) -> list[str]:
+    updates = []
+    for prop in sorted(forms):
+        for target, swapped in sorted(forms[prop]):
+            if swapped:
+                updates.append(
+                    f"INSERT {{ ?o <{target}> ?s }} WHERE {{ ?s <{prop}> ?o FILTER(!isLiteral(?o)) }}"
+                )
+            else:
+                updates.append(f"INSERT {{ ?s <{target}> ?o }} WHERE {{ ?s <{prop}> ?o }}")
+    return updates
+
+
+def materialise(store: ox.Store) -> int:
+    """Add to ``store``'s default graph every triple it entails; returns how many were new."""
+    axioms = skos_axioms()
+    axioms.add_store(store)
+    before = len(store)
+    for update in _updates(entailment_forms(axioms)):
+        store.update(update)
+    return len(store) - before
 
 
 def entail(store: ox.Store) -> list[ox.Triple]:
-    """The triples the default graph of ``store`` entails and does not already assert.
+    """The triples ``store``'s default graph entails and does not assert, sorted.
 
-    The input is not modified. The result is sorted, so callers get the same list every time.
+    ``store`` is not modified: the closure is computed on a copy.
     """
-    axioms = skos_axioms()
-    axioms.add_triples(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-
-    known: set[tuple[Node, ox.NamedNode, Term]] = set()
-    work: list[tuple[Node, ox.NamedNode, Term]] = []
-    for prop in axioms.properties():
-        for q in store.quads_for_pattern(None, prop, None, ox.DefaultGraph()):
-            key = (q.subject, prop, q.object)
-            if key not in known:
-                known.add(key)  # type: ignore[arg-type]
-                work.append(key)  # type: ignore[arg-type]
-    asserted = set(known)
-
-    supers, inverses, symmetric = axioms.supers, axioms.inverses, axioms.symmetric
-    while work:
-        s, p, o = work.pop()
-        derived: list[tuple[Node, ox.NamedNode, Term]] = [(s, q, o) for q in supers.get(p, ())]
-        if not isinstance(o, ox.Literal):
-            derived.extend((o, q, s) for q in inverses.get(p, ()))
-            if p in symmetric:
-                derived.append((o, p, s))
-        for key in derived:
-            if key not in known:
-                known.add(key)
-                work.append(key)
-
-    new = (
-        ox.Triple(s, p, o)
-        for (s, p, o) in known - asserted
-        if ox.Quad(s, p, o, ox.DefaultGraph()) not in store
-    )
+    copy = ox.Store()
+    copy.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+    materialise(copy)
+    new = (q.triple for q in copy if q not in store)
     return sorted(new, key=str)

@@ -1,7 +1,8 @@
 """Writing the built vocabulary to every export format.
 
-All files are rendered in memory first and then moved into place one by one with an atomic
-rename, so a failure never leaves a half-written or mixed set of exports behind.
+Every export is rendered from one :class:`Snapshot` of the complete graph (canonical sorted
+N-Triples). All files are rendered in memory first and then moved into place one by one with
+an atomic rename, so a failure never leaves a half-written or mixed set of exports behind.
 """
 
 from __future__ import annotations
@@ -9,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ..atomic import write_bytes_atomic
 from .jsonld import to_jsonld
 from .rdf import to_ntriples, to_rdfxml, to_turtle
+from .snapshot import Snapshot, take_snapshot
 from .spreadsheet import to_csv
 
-__all__ = ["EXPORT_FILES", "render_exports", "write_exports"]
+__all__ = ["EXPORT_FILES", "Snapshot", "render_exports", "take_snapshot", "write_exports"]
 
 #: File name → what it holds, in the order the build writes and reports them.
 EXPORT_FILES: dict[str, str] = {
@@ -29,25 +29,26 @@ EXPORT_FILES: dict[str, str] = {
 }
 
 
-def render_exports(triples: list[ox.Triple], progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
-    """Every RDF and table export of ``triples`` (canonical order), as bytes by file name."""
+def render_exports(snapshot: Snapshot, progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
+    """Every RDF and table export of the snapshot, as bytes by file name."""
+
     def step(name: str) -> None:
         if progress is not None:
             progress(name)
 
     rendered: dict[str, bytes] = {}
     step("cxgraph.ttl")
-    rendered["cxgraph.ttl"] = to_turtle(triples)
+    rendered["cxgraph.ttl"] = to_turtle(snapshot)
     step("cxgraph.jsonld")
-    jsonld = to_jsonld(triples)
+    jsonld = to_jsonld(snapshot)
     rendered["cxgraph.jsonld"] = jsonld.document
     rendered["context.jsonld"] = jsonld.context
     step("cxgraph.nt")
-    rendered["cxgraph.nt"] = to_ntriples(triples)
+    rendered["cxgraph.nt"] = to_ntriples(snapshot)
     step("cxgraph.rdf")
-    rendered["cxgraph.rdf"] = to_rdfxml(triples)
+    rendered["cxgraph.rdf"] = to_rdfxml(snapshot)
     step("cxgraph.csv")
-    rendered["cxgraph.csv"] = to_csv(triples)
+    rendered["cxgraph.csv"] = to_csv(snapshot)
     return rendered
 
 

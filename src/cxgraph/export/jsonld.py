@@ -6,6 +6,10 @@ IRIs (``"broader": "cxg:support-tiers"``), integers and booleans are plain JSON 
 ordered collections are JSON arrays. The context is derived from the triples, so the document
 always reads back to exactly the triples it was written from; it is embedded in the document
 (no remote context to fetch) and also written on its own as ``context.jsonld``.
+
+The document is written in two streaming passes over the snapshot (first the context, then one
+node per line), so memory stays flat however large the vocabulary is. One node per line also
+makes the file easy to diff and to grep.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES, RDF, XSD
+from .snapshot import Node, Snapshot, Term
 
 __all__ = ["JsonLdDocument", "to_jsonld"]
 
@@ -27,14 +32,12 @@ _FIRST = RDF + "first"
 _REST = RDF + "rest"
 _NIL = RDF + "nil"
 _STRING = XSD + "string"
-_LANG_STRING = RDF + "langString"
 _INTEGER = XSD + "integer"
 _BOOLEAN = XSD + "boolean"
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_TERM_NAME = re.compile(r"[A-Za-z_][\w-]*")
 _RESERVED_TERMS = {"id", "type"} | set(PREFIXES)
-
-Node = ox.NamedNode | ox.BlankNode
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+_PREFIX_ITEMS = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class JsonLdDocument:
 
 
 def _compact(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
+    for prefix, namespace in _PREFIX_ITEMS:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             local = iri[len(namespace) :]
             if "/" not in local and "#" not in local:
@@ -58,10 +61,6 @@ def _node_ref(term: Node) -> str:
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact(term.value)
 
 
-def _local_name(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1]
-
-
 def _is_native(literal: ox.Literal) -> bool:
     dt = literal.datatype.value
     if dt == _INTEGER:
@@ -69,82 +68,101 @@ def _is_native(literal: ox.Literal) -> bool:
     return dt == _BOOLEAN and literal.value in ("true", "false")
 
 
-def _native(literal: ox.Literal) -> int | bool:
-    if literal.datatype.value == _INTEGER:
-        return int(literal.value)
-    return literal.value == "true"
+@dataclass
+class _PredicateProfile:
+    """What kinds of value one predicate takes, across the whole graph."""
+
+    nodes: int = 0
+    list_heads: int = 0
+    literals: int = 0
+    tagged: int = 0
+    native: int = 0
+    datatypes: set[str] = field(default_factory=set)
 
 
-def _find_lists(triples: list[ox.Triple]) -> dict[ox.BlankNode, list[Term]]:
-    """Heads of well-formed RDF lists (blank nodes with only first/rest, used once) → items."""
-    out: dict[ox.BlankNode, list[ox.Triple]] = defaultdict(list)
-    uses: dict[ox.BlankNode, int] = defaultdict(int)
-    for t in triples:
-        if isinstance(t.subject, ox.BlankNode):
-            out[t.subject].append(t)
-        if isinstance(t.object, ox.BlankNode):
-            uses[t.object] += 1
+@dataclass
+class _Profile:
+    predicates: dict[str, _PredicateProfile]
+    lists: dict[ox.BlankNode, list[Term]]
+    list_cells: set[ox.BlankNode]
 
-    def cell(b: ox.BlankNode) -> tuple[Term, Term] | None:
-        edges = out.get(b, [])
-        if len(edges) != 2 or uses[b] != 1:
-            return None
-        by_pred = {t.predicate.value: t.object for t in edges}
-        if set(by_pred) != {_FIRST, _REST}:
-            return None
-        return by_pred[_FIRST], by_pred[_REST]
 
+def _read_lists(
+    cells: dict[ox.BlankNode, tuple[Term, Term]], uses: dict[ox.BlankNode, int]
+) -> tuple[dict[ox.BlankNode, list[Term]], set[ox.BlankNode]]:
+    """Heads of well-formed RDF lists → their items; and every blank node the lists are made of."""
+    rest_of = {rest for _, rest in cells.values()}
     lists: dict[ox.BlankNode, list[Term]] = {}
-    rest_targets = {t.object for t in triples if t.predicate.value == _REST}
-    for head in out:
-        if head in rest_targets:
+    used_cells: set[ox.BlankNode] = set()
+    for head in cells:
+        if head in rest_of or uses.get(head, 0) != 1:
             continue
         items: list[Term] = []
         node: Term = head
         seen: set[ox.BlankNode] = set()
-        while isinstance(node, ox.BlankNode) and node not in seen:
+        while isinstance(node, ox.BlankNode) and node in cells and node not in seen and (node == head or uses.get(node, 0) == 1):
             seen.add(node)
-            c = cell(node)
-            if c is None:
-                break
-            items.append(c[0])
-            node = c[1]
+            first, node = cells[node]
+            items.append(first)
+        if isinstance(node, ox.NamedNode) and node.value == _NIL and items:
+            lists[head] = items
+            used_cells |= seen
+    return lists, used_cells
+
+
+def _count(prof: _PredicateProfile, o: Term) -> None:
+    if isinstance(o, ox.Literal):
+        prof.literals += 1
+        if o.language:
+            prof.tagged += 1
         else:
-            if isinstance(node, ox.NamedNode) and node.value == _NIL and items:
-                lists[head] = items
-    return lists
+            prof.datatypes.add(o.datatype.value)
+            if _is_native(o):
+                prof.native += 1
+    else:
+        prof.nodes += 1
 
 
-def _list_cells(head: ox.BlankNode, triples_by_subject: dict[Node, list[ox.Triple]]) -> list[ox.BlankNode]:
-    cells = [head]
-    while True:
-        rest = next(t.object for t in triples_by_subject[cells[-1]] if t.predicate.value == _REST)
-        if not isinstance(rest, ox.BlankNode):
-            return cells
-        cells.append(rest)
+def _profile(snapshot: Snapshot) -> _Profile:
+    predicates: dict[str, _PredicateProfile] = defaultdict(_PredicateProfile)
+    cells: dict[ox.BlankNode, tuple[Term, Term]] = {}
+    uses: dict[ox.BlankNode, int] = defaultdict(int)
+    blank_objects: list[tuple[str, ox.BlankNode]] = []
+    for subject, pairs in snapshot.subjects():
+        for p, o in pairs:
+            if isinstance(o, ox.BlankNode):
+                uses[o] += 1
+                blank_objects.append((p.value, o))
+        if isinstance(subject, ox.BlankNode) and len(pairs) == 2:
+            by = {p.value: o for p, o in pairs}
+            if set(by) == {_FIRST, _REST}:
+                cells[subject] = (by[_FIRST], by[_REST])
+                continue  # counted below, unless it turns out not to be part of a list
+        for p, o in pairs:
+            _count(predicates[p.value], o)
+    lists, list_cells = _read_lists(cells, uses)
+    for cell, (first, rest) in cells.items():
+        if cell not in list_cells:
+            _count(predicates[_FIRST], first)
+            _count(predicates[_REST], rest)
+    for p, o in blank_objects:
+        if o in lists:
+            predicates[p].list_heads += 1
+    return _Profile(predicates=dict(predicates), lists=lists, list_cells=list_cells)
 
 
-def _term_definition(iri: str, values: list[Term], lists: dict[ox.BlankNode, list[Term]]) -> dict[str, str]:
+def _term_definition(iri: str, prof: _PredicateProfile, lists: dict[ox.BlankNode, list[Term]]) -> dict[str, str]:
     definition = {"@id": _compact(iri)}
-    if all(isinstance(v, ox.BlankNode) and v in lists for v in values):
-        items = [i for v in values for i in lists[v]]  # type: ignore[index]
-        if all(isinstance(i, ox.NamedNode | ox.BlankNode) for i in items):
-            definition.update({"@container": "@list", "@type": "@id"})
-            return definition
-    if all(isinstance(v, ox.NamedNode | ox.BlankNode) for v in values):
-        if not any(isinstance(v, ox.BlankNode) and v in lists for v in values):
-            definition["@type"] = "@id"
-        return definition
-    literals = [v for v in values if isinstance(v, ox.Literal)]
-    if len(literals) != len(values):
-        return definition
-    if all(v.language for v in literals):
+    total = prof.nodes + prof.literals
+    if prof.list_heads == total:
+        definition.update({"@container": "@list", "@type": "@id"})
+    elif prof.nodes == total and prof.list_heads == 0:
+        definition["@type"] = "@id"
+    elif prof.literals == total and prof.tagged == total:
         definition["@container"] = "@language"
-        return definition
-    datatypes = {v.datatype.value for v in literals}
-    if len(datatypes) == 1:
-        (dt,) = datatypes
-        if dt != _STRING and not all(_is_native(v) for v in literals):
+    elif prof.literals == total and prof.tagged == 0 and len(prof.datatypes) == 1:
+        (dt,) = prof.datatypes
+        if dt != _STRING and prof.native < total:
             definition["@type"] = _compact(dt)
     return definition
 
@@ -153,16 +171,16 @@ def _choose_terms(predicates: list[str]) -> dict[str, str]:
     """A short, unique JSON key per predicate IRI: its local name, else its compact IRI."""
     by_local: dict[str, list[str]] = defaultdict(list)
     for iri in predicates:
-        by_local[_local_name(iri)].append(iri)
+        by_local[re.split(r"[#/]", iri)[-1]].append(iri)
     terms: dict[str, str] = {}
     for local, iris in by_local.items():
         for iri in iris:
-            clean = len(iris) == 1 and local and local not in _RESERVED_TERMS and re.fullmatch(r"[A-Za-z_][\w-]*", local)
+            clean = len(iris) == 1 and local not in _RESERVED_TERMS and _TERM_NAME.fullmatch(local)
             terms[iri] = local if clean else _compact(iri)
     return terms
 
 
-def _expanded_literal(v: ox.Literal) -> dict[str, str]:
+def _literal_object(v: ox.Literal) -> dict[str, str]:
     if v.language:
         return {"@value": v.value, "@language": v.language}
     if v.datatype.value == _STRING:
@@ -170,89 +188,84 @@ def _expanded_literal(v: ox.Literal) -> dict[str, str]:
     return {"@value": v.value, "@type": _compact(v.datatype.value)}
 
 
-def _value(v: Term, definition: dict[str, str], lists: dict[ox.BlankNode, list[Term]]) -> Any:
-    container = definition.get("@container")
-    coerced = definition.get("@type")
-    if container == "@list":
-        return [_node_ref(i) for i in lists[v]]  # type: ignore[index,arg-type]
-    if isinstance(v, ox.Literal):
-        if container == "@language":
-            return v.value
-        if coerced is not None:
-            return v.value
-        if v.datatype.value == _STRING:
-            return v.value
-        if _is_native(v):
-            return _native(v)
-        return _expanded_literal(v)
-    if isinstance(v, ox.BlankNode) and v in lists:
-        return {"@list": [_item(i) for i in lists[v]]}
-    if coerced == "@id":
-        return _node_ref(v)
-    return {"@id": _node_ref(v)}
-
-
 def _item(i: Term) -> Any:
-    if isinstance(i, ox.Literal):
-        return _expanded_literal(i)
-    return {"@id": _node_ref(i)}
+    return _literal_object(i) if isinstance(i, ox.Literal) else {"@id": _node_ref(i)}
 
 
-def _single(values: list[Any]) -> Any:
-    return values[0] if len(values) == 1 else values
+class _Renderer:
+    def __init__(self, profile: _Profile) -> None:
+        self.lists = profile.lists
+        self.terms = _choose_terms(sorted(p for p in profile.predicates if p != _TYPE))
+        self.definitions = {
+            iri: _term_definition(iri, prof, self.lists) for iri, prof in profile.predicates.items() if iri != _TYPE
+        }
+        self.list_cells = profile.list_cells
 
+    def context(self) -> dict[str, Any]:
+        context: dict[str, Any] = {"id": "@id", "type": "@type"}
+        context.update(PREFIXES)
+        for iri in sorted(self.definitions, key=lambda i: self.terms[i].lower()):
+            definition = self.definitions[iri]
+            term = self.terms[iri]
+            if term == definition["@id"] and len(definition) == 1:
+                continue
+            context[term] = definition if len(definition) > 1 else definition["@id"]
+        return context
 
-def to_jsonld(triples: list[ox.Triple]) -> JsonLdDocument:
-    """Serialise canonical triples as a compact, deterministic JSON-LD document."""
-    lists = _find_lists(triples)
-    by_subject: dict[Node, list[ox.Triple]] = defaultdict(list)
-    for t in triples:
-        by_subject[t.subject].append(t)  # type: ignore[index]
-    list_cells = {c for head in lists for c in _list_cells(head, by_subject)}
+    def value(self, v: Term, definition: dict[str, str]) -> Any:
+        container = definition.get("@container")
+        if container == "@list":
+            return [_node_ref(i) for i in self.lists[v]]  # type: ignore[index,arg-type]
+        if isinstance(v, ox.Literal):
+            if container == "@language" or "@type" in definition or v.datatype.value == _STRING:
+                return v.value
+            if _is_native(v):
+                return int(v.value) if v.datatype.value == _INTEGER else v.value == "true"
+            return _literal_object(v)
+        if isinstance(v, ox.BlankNode) and v in self.lists:
+            return {"@list": [_item(i) for i in self.lists[v]]}
+        if definition.get("@type") == "@id":
+            return _node_ref(v)
+        return {"@id": _node_ref(v)}
 
-    kept = [t for t in triples if t.subject not in list_cells]
-    values_by_predicate: dict[str, list[Term]] = defaultdict(list)
-    for t in kept:
-        if t.predicate.value != _TYPE:
-            values_by_predicate[t.predicate.value].append(t.object)
-    terms = _choose_terms(sorted(values_by_predicate))
-    definitions = {iri: _term_definition(iri, vals, lists) for iri, vals in values_by_predicate.items()}
-
-    context: dict[str, Any] = {"id": "@id", "type": "@type"}
-    context.update(PREFIXES)
-    for iri in sorted(values_by_predicate, key=lambda i: terms[i].lower()):
-        definition = definitions[iri]
-        term = terms[iri]
-        if term == definition["@id"] and len(definition) == 1:
-            continue
-        context[term] = definition if len(definition) > 1 else definition["@id"]
-
-    nodes: list[dict[str, Any]] = []
-    for subject in dict.fromkeys(t.subject for t in kept):
-        node: dict[str, Any] = {"id": _node_ref(subject)}  # type: ignore[arg-type]
-        grouped: dict[str, list[Term]] = defaultdict(list)
-        for t in by_subject[subject]:  # type: ignore[index]
-            grouped[t.predicate.value].append(t.object)
+    def node(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> dict[str, Any]:
+        node: dict[str, Any] = {"id": _node_ref(subject)}
+        grouped: dict[str, list[Term]] = {}
+        for p, o in pairs:
+            grouped.setdefault(p.value, []).append(o)
         types = grouped.pop(_TYPE, [])
         if types:
-            node["type"] = _single([_node_ref(v) for v in types])  # type: ignore[arg-type]
+            refs = [_node_ref(t) for t in types]  # type: ignore[arg-type]
+            node["type"] = refs[0] if len(refs) == 1 else refs
         for iri, objects in grouped.items():
-            definition = definitions[iri]
-            term = terms[iri]
+            definition = self.definitions[iri]
             if definition.get("@container") == "@language":
-                by_lang: dict[str, list[str]] = defaultdict(list)
+                by_lang: dict[str, list[str]] = {}
                 for v in objects:
-                    by_lang[v.language].append(v.value)  # type: ignore[union-attr,index]
-                node[term] = {lang: _single(vals) for lang, vals in sorted(by_lang.items())}
-            elif definition.get("@container") == "@list":
-                node[term] = _value(objects[0], definition, lists) if len(objects) == 1 else {
-                    "@set": [_value(v, definition, lists) for v in objects]
-                }
+                    by_lang.setdefault(v.language, []).append(v.value)  # type: ignore[union-attr,arg-type]
+                value: Any = {lang: vals[0] if len(vals) == 1 else vals for lang, vals in sorted(by_lang.items())}
             else:
-                node[term] = _single([_value(v, definition, lists) for v in objects])
-        nodes.append(node)
+                values = [self.value(v, definition) for v in objects]
+                value = values[0] if len(values) == 1 else values
+            node[self.terms[iri]] = value
+        return node
 
-    document = {"@context": context, "@graph": nodes}
-    dumped = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+def to_jsonld(snapshot: Snapshot) -> JsonLdDocument:
+    """Serialise the snapshot as a compact, deterministic JSON-LD document."""
+    profile = _profile(snapshot)
+    renderer = _Renderer(profile)
+    context = renderer.context()
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    parts = ['{\n"@context": ', json.dumps(context, ensure_ascii=False, indent=2), ',\n"@graph": [\n']
+    first = True
+    for subject, pairs in snapshot.subjects():
+        if isinstance(subject, ox.BlankNode) and subject in renderer.list_cells:
+            continue
+        if not first:
+            parts.append(",\n")
+        parts.append(dumps(renderer.node(subject, pairs)))
+        first = False
+    parts.append("\n]\n}\n")
     context_doc = json.dumps({"@context": context}, ensure_ascii=False, indent=2) + "\n"
-    return JsonLdDocument(document=dumped.encode("utf-8"), context=context_doc.encode("utf-8"))
+    return JsonLdDocument(document="".join(parts).encode("utf-8"), context=context_doc.encode("utf-8"))

@@ -1,17 +1,18 @@
-"""Turtle, N-Triples and RDF/XML, written by Oxigraph's serialisers from canonical triples."""
+"""Turtle, N-Triples and RDF/XML, written by Oxigraph's serialisers from the snapshot."""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
+from .snapshot import Snapshot
 
 __all__ = ["to_ntriples", "to_rdfxml", "to_turtle"]
 
 
-def to_turtle(triples: list[ox.Triple]) -> bytes:
+def to_turtle(snapshot: Snapshot) -> bytes:
     """Turtle with the project's prefixes; each subject's triples form one paragraph."""
-    data: bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    data: bytes = ox.serialize(snapshot.triples(), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     return _paragraphs(data)
 
 
@@ -30,11 +31,12 @@ def _paragraphs(turtle: bytes) -> bytes:
     return b"".join(out)
 
 
-def to_ntriples(triples: list[ox.Triple]) -> bytes:
-    """One triple per line, the format every RDF tool reads."""
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[no-any-return]
+def to_ntriples(snapshot: Snapshot) -> bytes:
+    """One triple per line, sorted, the format every RDF tool reads."""
+    return snapshot.ntriples
 
 
-def to_rdfxml(triples: list[ox.Triple]) -> bytes:
+def to_rdfxml(snapshot: Snapshot) -> bytes:
     """RDF/XML, the format Protégé and VocBench import most readily."""
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)  # type: ignore[no-any-return]
+    data: bytes = ox.serialize(snapshot.triples(), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    return data
