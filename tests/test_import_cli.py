@@ -140,7 +140,7 @@ def test_apply_refuses_a_patch_that_would_break_a_check_naming_the_check(vocabul
     from cxgraph.glossary import Patch, apply_patch
 
     broken = Patch(
-        text='@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
+        text="@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         '<https://w3id.org/cxgraph/live-chat> skos:altLabel "AHT"@en .\n',
         source_iri="https://w3id.org/cxgraph/source/broken",
         source_slug="broken",

@@ -135,8 +135,10 @@ def test_patch_proposes_new_terms_as_candidates_outside_the_hierarchy(team_patch
 
 
 def test_candidate_keeps_the_glossary_definition_as_a_sourced_note(team_patch: ox.Store) -> None:
-    (note,) = [q.object for q in team_patch.quads_for_pattern(ox.NamedNode(CXG + "salvage-offer"),
-                                                              ox.NamedNode(SKOS + "note"), None)]
+    (note,) = [
+        q.object
+        for q in team_patch.quads_for_pattern(ox.NamedNode(CXG + "salvage-offer"), ox.NamedNode(SKOS + "note"), None)
+    ]
     values = {q.object.value for q in team_patch.quads_for_pattern(note, ox.NamedNode(RDF + "value"), None)}
     sources = {q.object.value for q in team_patch.quads_for_pattern(note, ox.NamedNode(DCT + "source"), None)}
     assert values == {"A discount that keeps a customer from cancelling."}

@@ -18,9 +18,37 @@ GLOSSARIES = Path(__file__).resolve().parent / "data" / "glossaries"
 
 # Text built from the pieces glossaries are made of, so the readers' branches are all reached.
 PIECES = st.sampled_from(
-    ["\n", "\n\n", " ", "- ", "* ", "# ", "## ", ": ", "A\n", "(", ")", "(AHT)", "SLA", "Definition:",
-     "Average Handle Time", "What is it?", "Coming Soon!", ".", ":", ",", "|", "| Term | Definition |\n|---|---|\n",
-     "Term,Definition\n", "\t", "-1", "Tier", "The mean time of a contact.", "**Bold**", "```\n"]
+    [
+        "\n",
+        "\n\n",
+        " ",
+        "- ",
+        "* ",
+        "# ",
+        "## ",
+        ": ",
+        "A\n",
+        "(",
+        ")",
+        "(AHT)",
+        "SLA",
+        "Definition:",
+        "Average Handle Time",
+        "What is it?",
+        "Coming Soon!",
+        ".",
+        ":",
+        ",",
+        "|",
+        "| Term | Definition |\n|---|---|\n",
+        "Term,Definition\n",
+        "\t",
+        "-1",
+        "Tier",
+        "The mean time of a contact.",
+        "**Bold**",
+        "```\n",
+    ]
 )
 GLOSSARY_TEXT = st.one_of(st.text(), st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=40).map("".join))
 
