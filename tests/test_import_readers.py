@@ -214,3 +214,9 @@ def test_text_without_entries_is_refused(tmp_path: Path) -> None:
 def test_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read_glossary(tmp_path / "absent.txt")
+
+
+def test_lone_bullet_marker_after_a_markdown_line_is_ignored() -> None:
+    # regression: a "-" alone on the line after text crashed the Markdown paragraph joiner
+    glossary = read_glossary_text("Agent\n: A person who answers customers.\n-\n", "g.md")
+    assert [e.term for e in glossary.entries] == ["Agent"]

@@ -52,7 +52,10 @@ def _continues_paragraph(raw: str, after_blank: bool, out: list[Line]) -> bool:
     """A soft-wrapped line continues the paragraph above it (but never a term line)."""
     if after_blank or not raw.strip() or not out or out[-1].kind not in (PLAIN, DEFLINE):
         return False
-    if _HEADING.match(raw) or _DEFLINE.match(raw) or split_text_lines(raw)[0].kind != PLAIN:
+    if _HEADING.match(raw) or _DEFLINE.match(raw):
+        return False
+    lines = split_text_lines(raw)
+    if not lines or lines[0].kind != PLAIN:
         return False
     return not looks_like_term(out[-1].text)
 
