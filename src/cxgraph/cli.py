@@ -387,7 +387,10 @@ def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_f
         patch = build_patch(matches, index, title, origin=file.name)
         applied = apply_patch(patch, ontology_dir, vocabulary) if apply_ else None
         if out_file is not None:
-            write_bytes_atomic(out_file, patch.data())
+            try:
+                write_bytes_atomic(out_file, patch.data())
+            except OSError as exc:
+                raise UsageError(f"{out_file}: cannot write the patch: {exc.strerror}") from exc
     except CxgraphError as error:
         _fail(error)
     click.echo(render_json(matches) if as_json else render_report(glossary, matches, index, title), nl=False)
