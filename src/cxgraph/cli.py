@@ -403,6 +403,57 @@ def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_f
                    err=True)
 
 
+@main.command(epilog=EXIT_CODES_HELP)
+@ontology_option
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("exports/cxgraph.html"),
+    show_default=True,
+    help="The HTML file to write (its folder is created if missing).",
+)
+@click.option(
+    "--concept",
+    "concept",
+    metavar="ID",
+    default=None,
+    help="Open the page on this concept: a slug (net-promoter-score), cxg:slug, an IRI or a label.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final line.")
+def view(ontology_dir: Path | None, out_file: Path, concept: str | None, quiet: bool) -> None:
+    """Write the interactive HTML graph view of the vocabulary, and nothing else.
+
+    One self-contained file that works from disk with no network: search by label, synonym or
+    acronym, concept cards, filters by top concept and relation, hierarchy and network layouts,
+    and links to single concepts (cxgraph.html#net-promoter-score). The view does not run the
+    checks, so it also helps while the vocabulary is being edited; 'cxgraph build' does.
+    """
+    from .atomic import write_bytes_atomic
+    from .pipeline import complete
+    from .view.model import build_model
+    from .view.page import render_model
+    from .vocab import load_vocabulary
+
+    progress = Progress(quiet)
+    try:
+        vocabulary = load_vocabulary(ontology_dir)
+        progress.say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
+        graph = complete(vocabulary)
+        model = build_model(graph.store)
+        progress.say(f"read {len(model.concepts):,} concepts and {len(model.edges):,} links")
+        page = render_model(model, concept)
+        progress.say("laid out and rendered the page")
+        try:
+            write_bytes_atomic(out_file, page)
+        except OSError as exc:
+            raise UsageError(f"{out_file}: cannot write: {exc.strerror}") from exc
+    except CxgraphError as error:
+        _fail(error)
+    progress.say(f"wrote {len(page):,} bytes")
+    click.echo(f"Open the graph view: {out_file.resolve().as_uri()}")
+
+
 def run() -> None:
     """Entry point: run the CLI, then leave without tearing down large graphs."""
     try:

@@ -1,0 +1,157 @@
+"""Rendering the view: model + layouts + styling → one self-contained HTML page.
+
+The page template, its stylesheet and its script are package files beside this module; the
+vocabulary goes into the page as one JSON block. Nothing in the output depends on the clock or
+on chance, so the same vocabulary always renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from importlib.resources import files
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import UsageError
+from .layout import compute_layouts
+from .model import BROADER_KEY, RELATED_KEY, ViewModel, build_model
+from .vendor import vis_network_js
+
+__all__ = ["GROUP_COLORS", "find_concept", "page_data", "render_model", "render_view"]
+
+#: Colours of the top-concept groups: Paul Tol's "muted" scheme, distinguishable with the common
+#: forms of colour blindness, then two extra tones; beyond that the node shape changes too.
+GROUP_COLORS = (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#6699CC", "#EE8866",
+)
+_SHAPES = ("dot", "diamond", "square", "triangle", "star")
+_UNGROUPED = "#AAAAAA"
+
+#: Colours of the cx: relations: the Okabe and Ito palette (without its yellow), with a dash pattern
+#: of its own per relation so that colour is never the only cue.
+_RELATION_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+_RELATION_DASHES: tuple[list[int] | None, ...] = (None, [8, 5], [2, 4], [10, 4, 2, 4])
+
+
+def _asset(name: str) -> str:
+    return files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def find_concept(model: ViewModel, ident: str) -> str:
+    """The slug of the concept ``ident`` names: a slug, an IRI, ``cxg:slug`` or a label."""
+    wanted = ident.strip()
+    if wanted.startswith("cxg:"):
+        wanted = wanted[4:]
+    found = model.concept(wanted)
+    if found is not None:
+        return found.id
+    folded = wanted.casefold()
+    for c in model.concepts:
+        if folded == c.pref_label.casefold() or folded in (a.casefold() for a in c.alt_labels):
+            return c.id
+    near = [c.id for c in model.concepts if folded and folded in c.id]
+    near = sorted(near, key=lambda slug: (not slug.startswith(folded), slug))[:5]
+    hint = (
+        f"; did you mean {', '.join(near)}?" if near else "; give a slug such as net-promoter-score, an IRI or a label"
+    )
+    raise UsageError(f"no concept {ident!r} in the vocabulary{hint}")
+
+
+def page_data(model: ViewModel, focus: str | None = None) -> dict[str, Any]:
+    """The JSON the page script reads: concepts with their card fields and both layouts."""
+    layouts = compute_layouts(model.concepts, model.edges)
+    index = {c.id: i for i, c in enumerate(model.concepts)}
+    group_index = {g.key: i for i, g in enumerate(model.groups)}
+    groups = []
+    for i, g in enumerate(model.groups):
+        top = g.key != ""
+        groups.append(
+            {
+                "label": g.label,
+                "count": g.count,
+                "top": top,
+                "color": GROUP_COLORS[i % len(GROUP_COLORS)] if top else _UNGROUPED,
+                "shape": _SHAPES[(i // len(GROUP_COLORS)) % len(_SHAPES)] if top else "dot",
+            }
+        )
+    relations = []
+    styled = 0
+    for r in model.relations:
+        if r.key == BROADER_KEY:
+            color, dashes, width = "#7D8797", None, 1.2
+        elif r.key == RELATED_KEY:
+            color, dashes, width = "#98A1B0", [2, 4], 1.2
+        else:
+            color = _RELATION_COLORS[styled % len(_RELATION_COLORS)]
+            dashes = _RELATION_DASHES[styled % len(_RELATION_DASHES)]
+            width, styled = 1.8, styled + 1
+        relations.append(
+            {"key": r.key, "label": r.label, "directed": r.directed, "count": r.count,
+             "color": color, "dashes": dashes, "width": width}
+        )
+    relation_index = {r.key: i for i, r in enumerate(model.relations)}
+    concepts = []
+    for c in model.concepts:
+        concepts.append(
+            {
+                "id": c.id,
+                "label": c.pref_label,
+                "group": group_index[c.group],
+                "top": c.top,
+                "hierarchy": list(layouts.hierarchy[c.id]),
+                "network": list(layouts.network[c.id]),
+                "definition": c.definition,
+                "notation": c.notation,
+                "alt": c.alt_labels,
+                "hidden": c.hidden_labels,
+                "broader": [index[b] for b in c.broader],
+                "narrower": [index[n] for n in c.narrower],
+                "related": [[label, [index[o] for o in others]] for label, others in c.related],
+                "notes": [list(n) for n in c.notes],
+                "facts": [list(f) for f in c.facts],
+                "sources": [list(s) for s in c.sources],
+                "iri": c.iri,
+            }
+        )
+    edges = [[index[e.source], index[e.target], relation_index[e.kind]] for e in model.edges]
+    return {
+        "title": model.title,
+        "version": model.version,
+        "focus": focus,
+        "groups": groups,
+        "relations": relations,
+        "concepts": concepts,
+        "edges": edges,
+    }
+
+
+def _json_for_script(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def render_model(model: ViewModel, focus: str | None = None) -> bytes:
+    """The page for an already built model."""
+    slug = find_concept(model, focus) if focus else None
+    parts = {
+        "TITLE": html.escape(model.title),
+        "STYLE": _asset("view.css"),
+        "DATA": _json_for_script(page_data(model, slug)),
+        "VIS_JS": vis_network_js(),
+        "APP_JS": _asset("view.js").replace("</script", "<\\/script"),
+    }
+    page = re.sub(r"\{\{([A-Z_]+)\}\}", lambda m: parts[m.group(1)], _asset("template.html"))
+    return page.encode("utf-8")
+
+
+def render_view(store: ox.Store, focus: str | None = None) -> bytes:
+    """The HTML graph view of the vocabulary in ``store`` (asserted + entailed triples).
+
+    ``focus`` names a concept (slug, IRI, ``cxg:slug`` or label) the page opens on when its URL
+    has no ``#fragment``. Raises :class:`UsageError` if no concept matches it.
+    """
+    return render_model(build_model(store), focus)

@@ -1,0 +1,421 @@
+/* cxgraph graph view: search, concept card, legend filters, layouts and shareable links.
+   Reads the vocabulary from the JSON block #cxgraph-data; draws it with vis-network. */
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("cxgraph-data").textContent);
+  var concepts = data.concepts;
+  var groups = data.groups;
+  var relations = data.relations;
+  var large = concepts.length > 1500;
+  var byId = Object.create(null);
+  concepts.forEach(function (c, i) { c.index = i; byId[c.id] = c; });
+
+  var DIM_NODE = "#dfe3ea";
+  var DIM_TEXT = "#c3c8d1";
+  var DIM_EDGE = "rgba(190, 197, 208, 0.25)";
+
+  // ---------------------------------------------------------------- small helpers
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        if (k === "text") node.textContent = attrs[k];
+        else if (k === "className") node.className = attrs[k];
+        else node.setAttribute(k, attrs[k]);
+      });
+    }
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+  function swatch(color) {
+    var s = el("span", { className: "swatch", "aria-hidden": "true" });
+    s.style.background = color;
+    return s;
+  }
+  function strokeSample(rel) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "28"); svg.setAttribute("height", "10");
+    svg.setAttribute("class", "stroke"); svg.setAttribute("aria-hidden", "true");
+    var line = document.createElementNS(ns, "line");
+    line.setAttribute("x1", "1"); line.setAttribute("y1", "5");
+    line.setAttribute("x2", rel.directed ? "21" : "27"); line.setAttribute("y2", "5");
+    line.setAttribute("stroke", rel.color); line.setAttribute("stroke-width", String(rel.width + 0.5));
+    if (rel.dashes && !large) line.setAttribute("stroke-dasharray", rel.dashes.join(" "));
+    svg.appendChild(line);
+    if (rel.directed) {
+      var head = document.createElementNS(ns, "path");
+      head.setAttribute("d", "M20 1 L27 5 L20 9 Z");
+      head.setAttribute("fill", rel.color);
+      svg.appendChild(head);
+    }
+    return svg;
+  }
+  function plural(n, one, many) { return n.toLocaleString("en") + " " + (n === 1 ? one : many); }
+  function groupOf(c) { return groups[c.group]; }
+
+  // ---------------------------------------------------------------- the graph
+  function nodeColor(c) {
+    var color = groupOf(c).color;
+    return { background: color, border: c.top ? "#1d2433" : "#ffffff", highlight: { background: color, border: "#1d2433" }, hover: { background: color, border: "#1d2433" } };
+  }
+  var TOP_FONT = { size: 30, bold: true, color: "#1d2433" };
+  var FONT = { size: 14, color: "#1d2433" };
+  function groupKey(c) { return (c.top ? "t" : "g") + c.group; }
+  function visGroups() {  /* shared styles: far cheaper than per-node options on big graphs */
+    var out = {};
+    groups.forEach(function (g, i) {
+      out["g" + i] = { shape: g.shape, color: nodeColor({ group: i, top: false }), borderWidth: 1.5, font: FONT };
+      out["t" + i] = { shape: g.shape, color: nodeColor({ group: i, top: true }), borderWidth: 2.5, size: 20, font: TOP_FONT };
+    });
+    return out;
+  }
+  function baseNode(c) {
+    var node = { id: c.id, label: c.label, x: c.hierarchy[0], y: c.hierarchy[1], group: groupKey(c) };
+    if (!c.top) node.size = Math.min(15, 7 + 2 * Math.log2(1 + c.degree));
+    return node;
+  }
+  function baseEdge(e, i) {
+    var rel = relations[e[2]];
+    var edge = { id: i, from: concepts[e[0]].id, to: concepts[e[1]].id, width: rel.width };
+    edge.color = rel.key === "broader" ? rel.color : { color: rel.color, opacity: 0.28 };
+    if (rel.directed) edge.arrows = "to";
+    if (!large && rel.dashes) edge.dashes = rel.dashes;  // canvas dashes cost seconds on big graphs
+    return edge;
+  }
+  concepts.forEach(function (c) { c.degree = 0; c.links = []; });
+  data.edges.forEach(function (e, i) {
+    concepts[e[0]].degree++; concepts[e[1]].degree++;
+    concepts[e[0]].links.push(i); concepts[e[1]].links.push(i);
+  });
+
+  var nodes = new vis.DataSet(concepts.map(baseNode));
+  var edges = new vis.DataSet(data.edges.map(baseEdge));
+  var container = document.getElementById("graph");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, {
+    autoResize: true,
+    physics: false,
+    layout: { improvedLayout: false, randomSeed: 1 },
+    interaction: {
+      hover: !large,
+      tooltipDelay: 300,
+      hideEdgesOnDrag: large,
+      hideEdgesOnZoom: large,
+      keyboard: { enabled: false },
+      multiselect: false,
+      navigationButtons: false,
+      zoomSpeed: 0.8
+    },
+    groups: visGroups(),
+    nodes: {
+      font: { face: "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", strokeWidth: 4, strokeColor: "#f7f8fa" },
+      scaling: { label: { enabled: true, drawThreshold: 6, maxVisible: 30 } }
+    },
+    edges: {
+      smooth: large ? false : { enabled: true, type: "continuous", roundness: 0.2 },
+      arrows: { to: { enabled: false, scaleFactor: 0.55 } },
+      color: { inherit: false },
+      selectionWidth: 1.5,
+      hoverWidth: 0.5
+    }
+  });
+
+  // ---------------------------------------------------------------- filters and legend
+  var groupOn = groups.map(function () { return true; });
+  var relationOn = relations.map(function () { return true; });
+  var selected = null;
+
+  function visibleConcept(c) { return groupOn[c.group]; }
+  function neighbourhood(c) {
+    var near = Object.create(null);
+    near[c.id] = true;
+    c.links.forEach(function (i) { if (relationOn[data.edges[i][2]]) { near[concepts[data.edges[i][0]].id] = true; near[concepts[data.edges[i][1]].id] = true; } });
+    return near;
+  }
+  function focusMode() { return selected && document.getElementById("dim").checked; }
+
+  /* Apply filters and neighbourhood dimming, touching only the nodes and edges that change. */
+  function refresh() {
+    var near = focusMode() ? neighbourhood(selected) : null;
+    var faint = layout === "hierarchy" && !near;
+    var nodeChanges = [];
+    concepts.forEach(function (c) {
+      var hidden = !visibleConcept(c);
+      var dim = !!(near && !near[c.id]);
+      if (hidden === !!c.shownHidden && dim === !!c.shownDim) return;
+      c.shownHidden = hidden; c.shownDim = dim;
+      var item = { id: c.id, hidden: hidden };
+      if (dim) {
+        item.color = { background: DIM_NODE, border: DIM_NODE, highlight: { background: DIM_NODE, border: DIM_NODE }, hover: { background: DIM_NODE, border: DIM_NODE } };
+        item.font = { color: DIM_TEXT, size: c.top ? TOP_FONT.size : FONT.size, bold: !!c.top };
+      } else {
+        item.color = nodeColor(c);
+        item.font = c.top ? TOP_FONT : FONT;
+      }
+      nodeChanges.push(item);
+    });
+    if (nodeChanges.length) nodes.update(nodeChanges);
+    var edgeChanges = [];
+    data.edges.forEach(function (e, i) {
+      var rel = relations[e[2]];
+      var hidden = !relationOn[e[2]];
+      var lit = !near || ((concepts[e[0]] === selected || concepts[e[1]] === selected) && near[concepts[e[0]].id] && near[concepts[e[1]].id]);
+      /* In the hierarchy layout the tree stays in front: other relations are drawn faintly. */
+      var shade = !lit ? "dim" : (faint && rel.key !== "broader" ? "faint" : "full");
+      var state = (hidden ? "h" : "v") + shade;
+      if (edgeState[i] === state) return;
+      edgeState[i] = state;
+      var color = shade === "dim" ? DIM_EDGE : rel.color;
+      edgeChanges.push({ id: i, hidden: hidden, color: { color: color, highlight: color, hover: color, opacity: shade === "faint" ? 0.28 : 1 } });
+    });
+    if (edgeChanges.length) edges.update(edgeChanges);
+    updateCounts();
+  }
+  var edgeState = data.edges.map(function (e) { return relations[e[2]].key === "broader" ? "vfull" : "vfaint"; });
+
+  function updateCounts() {
+    var shown = 0, links = 0;
+    concepts.forEach(function (c) { if (visibleConcept(c)) shown++; });
+    data.edges.forEach(function (e) { if (relationOn[e[2]] && visibleConcept(concepts[e[0]]) && visibleConcept(concepts[e[1]])) links++; });
+    var text = plural(shown, "concept", "concepts") + " · " + plural(links, "link", "links") + " · " + plural(groups.filter(function (g) { return g.top; }).length, "top concept", "top concepts");
+    if (shown !== concepts.length) text += " (filtered from " + concepts.length.toLocaleString("en") + ")";
+    if (data.version) text += " · version " + data.version;
+    document.getElementById("counts").textContent = text;
+  }
+
+  function buildFilters(listId, items, state, sample) {
+    var list = document.getElementById(listId);
+    items.forEach(function (item, i) {
+      var box = el("input", { type: "checkbox", "data-index": String(i) });
+      box.checked = true;
+      box.addEventListener("change", function () { state[i] = box.checked; refresh(); });
+      list.appendChild(el("li", null, [el("label", { title: item.label }, [box, sample(item), el("span", { className: "name", text: item.label }), el("span", { className: "n", text: item.count.toLocaleString("en") })])]));
+    });
+    document.querySelectorAll("[data-all='" + listId + "'], [data-none='" + listId + "']").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var on = button.hasAttribute("data-all");
+        list.querySelectorAll("input").forEach(function (box, i) { box.checked = on; state[i] = on; });
+        refresh();
+      });
+    });
+  }
+  buildFilters("groups", groups, groupOn, function (g) { return swatch(g.color); });
+  buildFilters("relations", relations, relationOn, strokeSample);
+  document.getElementById("dim").addEventListener("change", refresh);
+
+  // ---------------------------------------------------------------- layouts
+  var layout = "hierarchy";
+  function setLayout(name) {
+    layout = name;
+    refresh();
+    nodes.update(concepts.map(function (c) { return { id: c.id, x: c[name][0], y: c[name][1] }; }));
+    document.getElementById("layout-hierarchy").setAttribute("aria-pressed", String(name === "hierarchy"));
+    document.getElementById("layout-network").setAttribute("aria-pressed", String(name === "network"));
+    if (selected) network.focus(selected.id, { scale: Math.max(network.getScale(), 0.9), animation: false });
+    else network.fit({ animation: false });
+  }
+  document.getElementById("layout-hierarchy").addEventListener("click", function () { setLayout("hierarchy"); });
+  document.getElementById("layout-network").addEventListener("click", function () { setLayout("network"); });
+  document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: { duration: 400 } }); });
+
+  // ---------------------------------------------------------------- the concept card
+  var card = document.getElementById("card");
+  var emptyCard = card.innerHTML;
+
+  function conceptLink(i) {
+    var c = concepts[i];
+    return el("li", null, [el("a", { href: "#" + encodeURIComponent(c.id), title: c.definition || c.label }, [swatch(groupOf(c).color), document.createTextNode(c.label)])]);
+  }
+  function section(title, body) { return body ? [el("h3", { text: title }), body] : []; }
+  function linkList(indices) { return indices.length ? el("ul", { className: "links" }, indices.map(conceptLink)) : null; }
+
+  function renderCard(c) {
+    var parts = [];
+    var g = groupOf(c);
+    parts.push(el("p", { className: "kicker" }, [swatch(g.color), document.createTextNode(c.top ? "Top concept" : g.label)]));
+    var title = el("h2", { className: "pref", id: "card-title", text: c.label });
+    if (c.notation) title.appendChild(el("span", { className: "notation", text: "  " + c.notation }));
+    parts.push(title);
+    parts.push(c.definition ? el("p", { className: "definition", text: c.definition }) : el("p", { className: "definition missing", text: "No definition yet." }));
+    parts = parts.concat(section("Broader", linkList(c.broader)));
+    parts = parts.concat(section("Narrower", linkList(c.narrower)));
+    if (c.related.length) {
+      var rel = el("div", { className: "related" });
+      c.related.forEach(function (r) { rel.appendChild(el("h4", { text: r[0] })); rel.appendChild(linkList(r[1])); });
+      parts = parts.concat(section("Related", rel));
+    }
+    if (c.alt.length) parts = parts.concat(section("Alternative labels", el("p", { className: "labels" }, c.alt.map(function (a) { return el("span", { text: a }); }))));
+    if (c.notes.length) parts = parts.concat(section("Notes", el("div", null, c.notes.map(function (n) { return el("p", { className: "note" }, [el("b", { text: n[0] }), document.createTextNode(n[1])]); }))));
+    if (c.facts.length) {
+      var dl = el("dl", { className: "facts" });
+      c.facts.forEach(function (f) { dl.appendChild(el("dt", { text: f[0] })); dl.appendChild(el("dd", { text: f[1] })); });
+      parts = parts.concat(section("Facts", dl));
+    }
+    if (c.sources.length) {
+      parts = parts.concat(section("Sources", el("ul", { className: "plain" }, c.sources.map(function (s) {
+        return el("li", null, [s[1] ? el("a", { href: s[1], target: "_blank", rel: "noopener noreferrer", text: s[0] }) : document.createTextNode(s[0])]);
+      }))));
+    }
+    var copy = el("button", { type: "button", text: "Copy" });
+    copy.addEventListener("click", function () {
+      if (navigator.clipboard) navigator.clipboard.writeText(c.iri).then(function () { copy.textContent = "Copied"; }, function () {});
+    });
+    parts = parts.concat(section("IRI", el("p", { className: "iri" }, [el("code", { text: c.iri }), copy])));
+    card.replaceChildren.apply(card, parts);
+    card.scrollTop = 0;
+  }
+
+  // ---------------------------------------------------------------- selection and the URL
+  function select(id, how) {
+    var c = byId[id];
+    if (!c) return false;
+    if (!groupOn[c.group]) {  // a filtered-out concept becomes visible again when chosen
+      groupOn[c.group] = true;
+      document.querySelector("#groups input[data-index='" + c.group + "']").checked = true;
+    }
+    selected = c;
+    refresh();
+    network.selectNodes([c.id]);
+    network.focus(c.id, { scale: Math.max(network.getScale(), large ? 1.1 : 1.0), animation: how && how.animate ? { duration: 450, easingFunction: "easeInOutQuad" } : false });
+    renderCard(c);
+    if (decodeURIComponent(location.hash.slice(1)) !== c.id) {
+      location.hash = encodeURIComponent(c.id);
+    }
+    return true;
+  }
+  function clearSelection() {
+    selected = null;
+    network.unselectAll();
+    card.innerHTML = emptyCard;
+    refresh();
+    if (location.hash) {
+      try { history.replaceState(null, "", location.pathname + location.search); } catch (err) { location.hash = ""; }
+    }
+  }
+  network.on("click", function (params) {
+    if (params.nodes.length) select(params.nodes[0], { animate: true });
+    else if (!params.edges.length) clearSelection();
+  });
+  window.addEventListener("hashchange", function () {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (id && (!selected || selected.id !== id)) select(id, { animate: true });
+  });
+
+  // ---------------------------------------------------------------- search
+  function norm(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "");
+  }
+  function words(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  }
+  var KIND_RANK = { pref: 0, alt: 1, hidden: 2 };
+  var index = [];
+  concepts.forEach(function (c) {
+    index.push([c, "pref", c.label, norm(c.label), words(c.label)]);
+    c.alt.forEach(function (a) { index.push([c, "alt", a, norm(a), words(a)]); });
+    c.hidden.forEach(function (h) { index.push([c, "hidden", h, norm(h), words(h)]); });
+  });
+
+  function search(query) {
+    var q = norm(query);
+    if (!q) return [];
+    var best = Object.create(null);
+    index.forEach(function (entry) {
+      var key = entry[3], score;
+      if (key === q) score = 0;
+      else if (key.indexOf(q) === 0) score = 1;
+      else if (entry[4].some(function (w) { return w.indexOf(q) === 0; })) score = 2;
+      else if (key.indexOf(q) > 0) score = 3;
+      else return;
+      var rank = [score, KIND_RANK[entry[1]], entry[0].label.length, entry[0].label.toLowerCase()];
+      var prev = best[entry[0].id];
+      if (!prev || compare(rank, prev.rank) < 0) best[entry[0].id] = { concept: entry[0], kind: entry[1], text: entry[2], rank: rank };
+    });
+    return Object.keys(best).map(function (k) { return best[k]; }).sort(function (a, b) { return compare(a.rank, b.rank); }).slice(0, 12);
+  }
+  function compare(a, b) {
+    for (var i = 0; i < a.length; i++) { if (a[i] < b[i]) return -1; if (a[i] > b[i]) return 1; }
+    return 0;
+  }
+
+  var input = document.getElementById("search");
+  var results = document.getElementById("results");
+  var hits = [];
+  var active = -1;
+
+  function showResults() {
+    hits = search(input.value);
+    active = hits.length ? 0 : -1;
+    results.replaceChildren();
+    if (!input.value.trim()) { closeResults(); return; }
+    if (!hits.length) {
+      results.appendChild(el("li", { className: "none", text: "No concept matches “" + input.value.trim() + "”." }));
+    }
+    hits.forEach(function (hit, i) {
+      var via = hit.kind === "pref" ? null : el("span", { className: "via", text: (hit.kind === "alt" ? "also “" : "misspelt “") + hit.text + "”" });
+      var item = el("li", { id: "result-" + i, role: "option", "aria-selected": String(i === active), "data-id": hit.concept.id }, [
+        swatch(groupOf(hit.concept).color), el("span", { className: "label", text: hit.concept.label }), via,
+        el("span", { className: "group", text: hit.concept.top ? "top concept" : groupOf(hit.concept).label })
+      ]);
+      item.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+      results.appendChild(item);
+    });
+    results.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    input.setAttribute("aria-activedescendant", active >= 0 ? "result-0" : "");
+  }
+  function closeResults() {
+    results.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+  function move(step) {
+    if (!hits.length) return;
+    active = (active + step + hits.length) % hits.length;
+    results.querySelectorAll("li").forEach(function (li, i) { li.setAttribute("aria-selected", String(i === active)); });
+    var current = document.getElementById("result-" + active);
+    input.setAttribute("aria-activedescendant", current.id);
+    current.scrollIntoView({ block: "nearest" });
+  }
+  function choose(i) {
+    var hit = hits[i];
+    if (!hit) return;
+    closeResults();
+    input.value = hit.concept.label;
+    select(hit.concept.id, { animate: true });
+  }
+  input.addEventListener("input", showResults);
+  input.addEventListener("focus", function () { if (input.value.trim()) showResults(); });
+  input.addEventListener("blur", function () { setTimeout(closeResults, 100); });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowDown") { event.preventDefault(); if (results.hidden) showResults(); else move(1); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); move(-1); }
+    else if (event.key === "Enter") { event.preventDefault(); if (results.hidden) showResults(); choose(active < 0 ? 0 : active); }
+    else if (event.key === "Escape") { if (!results.hidden) closeResults(); else { input.value = ""; clearSelection(); } }
+  });
+  document.addEventListener("keydown", function (event) {
+    var typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+    if (event.key === "/" && !typing) { event.preventDefault(); input.focus(); input.select(); }
+    else if (event.key === "Escape" && !typing && selected) clearSelection();
+  });
+
+  // ---------------------------------------------------------------- start
+  /* For scripts and tests: the network, the selection and search. */
+  window.cxgraph = {
+    network: network,
+    search: function (q) { return search(q).map(function (h) { return h.concept.id; }); },
+    selected: function () { return selected ? selected.id : null; },
+    select: function (id) { return select(id, { animate: false }); },
+    layout: function () { return layout; },
+    readyAt: null
+  };
+  updateCounts();
+  network.once("afterDrawing", function () {
+    window.cxgraph.readyAt = performance.now();
+    document.body.setAttribute("data-ready", "true");
+  });
+  var start = decodeURIComponent(location.hash.slice(1)) || data.focus;
+  if (!(start && select(start, { animate: false }))) network.fit({ animation: false });
+  network.redraw();
+})();
