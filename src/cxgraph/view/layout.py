@@ -35,6 +35,8 @@ EXACT_LIMIT = 250
 ITER = 40
 CELL = 1.5
 RING_GAP = 190.0
+#: Distance wanted between neighbouring top concepts, whose labels are large.
+TOP_LABEL_ROOM = 200.0
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,19 @@ def radial_tree_layout(concepts: Sequence[Concept]) -> dict[str, Point]:
     for c in reversed(order):
         leaves[c.id] = sum(leaves[k.id] for k in children.get(c.id, ())) or 1
 
+    # Every tree gets at least half an even share of the circle, so small top concepts are not
+    # crowded; within a tree, subtrees share their parent's angle in proportion to their leaves.
+    total = sum(leaves[r.id] for r in roots) or 1
+    floor = total / (2 * len(roots)) if roots else 0.0
+    total_share = sum(max(float(leaves[r.id]), floor) for r in roots) or 1.0
+    spans: list[tuple[Concept, float, float]] = []
+    start = -math.pi / 2
+    for r in roots:
+        width = 2 * math.pi * max(float(leaves[r.id]), floor) / total_share
+        spans.append((r, start, start + width))
+        start += width
+    narrowest = min((hi - lo for _, lo, hi in spans), default=2 * math.pi)
+
     depth_count: dict[int, int] = defaultdict(int)
     for c in concepts:
         depth_count[c.depth] += 1
@@ -75,23 +90,13 @@ def radial_tree_layout(concepts: Sequence[Concept]) -> dict[str, Point]:
         leafy = sum(leaves[c.id] for c in concepts if c.depth == depth and not children.get(c.id))
         needed = max(crowded, leafy * NODE_SPACING / (2 * math.pi) * 0.8)
         if depth == 0 and len(roots) > 1:  # room for the top concepts' labels on the inner ring
-            needed = max(needed, RING_GAP * 1.4, len(roots) * 170 / (2 * math.pi))
+            needed = max(needed, RING_GAP * 1.4, min(TOP_LABEL_ROOM / narrowest, 4000.0))
         previous = max(previous + RING_GAP, needed)
         radius[depth] = previous
 
     positions: dict[str, Point] = {}
-    total = sum(leaves[r.id] for r in roots) or 1
     if len(roots) == 1 and roots[0].depth == 0:
         positions[roots[0].id] = (0.0, 0.0)
-    spans: list[tuple[Concept, float, float]] = []
-    start = -math.pi / 2
-    # Every tree gets at least half an even share, so small top concepts are not crowded.
-    floor = total / (2 * len(roots)) if roots else 0.0
-    total_share = sum(max(float(leaves[r.id]), floor) for r in roots) or 1.0
-    for r in roots:
-        width = 2 * math.pi * max(float(leaves[r.id]), floor) / total_share
-        spans.append((r, start, start + width))
-        start += width
     while spans:
         c, lo, hi = spans.pop()
         if c.id not in positions:

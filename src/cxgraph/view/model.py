@@ -207,6 +207,8 @@ def _slug(iri: str) -> str:
 
 def _format_value(store: ox.Store, term: _Term) -> str:
     if isinstance(term, ox.Literal):
+        if term.datatype.value.endswith("#boolean"):
+            return "yes" if term.value in ("true", "1") else "no"
         return term.value
     return _label_of(store, term)
 

@@ -139,6 +139,7 @@ def render_model(model: ViewModel, focus: str | None = None) -> bytes:
     slug = find_concept(model, focus) if focus else None
     parts = {
         "TITLE": html.escape(model.title),
+        "VERSION": f' <span class="version">{html.escape(model.version)}</span>' if model.version else "",
         "STYLE": _asset("view.css"),
         "DATA": _json_for_script(page_data(model, slug)),
         "VIS_JS": vis_network_js(),

@@ -180,7 +180,6 @@
     data.edges.forEach(function (e) { if (relationOn[e[2]] && visibleConcept(concepts[e[0]]) && visibleConcept(concepts[e[1]])) links++; });
     var text = plural(shown, "concept", "concepts") + " · " + plural(links, "link", "links") + " · " + plural(groups.filter(function (g) { return g.top; }).length, "top concept", "top concepts");
     if (shown !== concepts.length) text += " (filtered from " + concepts.length.toLocaleString("en") + ")";
-    if (data.version) text += " · version " + data.version;
     document.getElementById("counts").textContent = text;
   }
 
@@ -212,7 +211,7 @@
     nodes.update(concepts.map(function (c) { return { id: c.id, x: c[name][0], y: c[name][1] }; }));
     document.getElementById("layout-hierarchy").setAttribute("aria-pressed", String(name === "hierarchy"));
     document.getElementById("layout-network").setAttribute("aria-pressed", String(name === "network"));
-    if (selected) network.focus(selected.id, { scale: Math.max(network.getScale(), 0.9), animation: false });
+    if (selected) frame(selected, false);
     else network.fit({ animation: false });
   }
   document.getElementById("layout-hierarchy").addEventListener("click", function () { setLayout("hierarchy"); });
@@ -277,12 +276,23 @@
     selected = c;
     refresh();
     network.selectNodes([c.id]);
-    network.focus(c.id, { scale: Math.max(network.getScale(), large ? 1.1 : 1.0), animation: how && how.animate ? { duration: 450, easingFunction: "easeInOutQuad" } : false });
+    frame(c, how && how.animate ? { duration: 450, easingFunction: "easeInOutQuad" } : false);
     renderCard(c);
     if (decodeURIComponent(location.hash.slice(1)) !== c.id) {
       location.hash = encodeURIComponent(c.id);
     }
     return true;
+  }
+  /* Show the concept with its neighbours when they fit at a readable zoom; else centre on it. */
+  function frame(c, animation) {
+    var ids = Object.keys(neighbourhood(c)).filter(function (id) { return groupOn[byId[id].group]; });
+    var pos = network.getPositions(ids);
+    var xs = ids.map(function (id) { return pos[id].x; }), ys = ids.map(function (id) { return pos[id].y; });
+    var width = Math.max.apply(null, xs) - Math.min.apply(null, xs) + 260;
+    var height = Math.max.apply(null, ys) - Math.min.apply(null, ys) + 160;
+    var scale = Math.min(container.clientWidth / width, container.clientHeight / height, 1.2);
+    if (scale >= 0.45) network.fit({ nodes: ids, maxZoomLevel: 1.2, animation: animation });
+    else network.focus(c.id, { scale: 0.8, animation: animation });
   }
   function clearSelection() {
     selected = null;
