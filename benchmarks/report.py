@@ -1,0 +1,143 @@
+# ruff: noqa: RUF001 (the multiplication sign is meant, in ratios)
+"""The Markdown report of one suite run: machine, stage tables, floors, start-up, endpoint, targets."""
+
+from __future__ import annotations
+
+from .results import NO_SIZE, Results
+from .suite import BUILD, OXIGRAPH_FLOOR, RDFLIB_FLOOR, STARTUP, Options, plan
+from .targets import evaluate
+from .worker import STAGES
+
+__all__ = ["FLOOR_ROWS", "STAGE_ROWS", "render_report"]
+
+#: Rows of the per-stage table: every cxgraph stage, in build order, then the view.
+STAGE_ROWS = (*STAGES["pipeline"], *STAGES["view"])
+#: Rows of the whole-command table: the build command and every baseline beside it.
+FLOOR_ROWS = (
+    BUILD, "infer",
+    "rdflib parse Turtle", "rdflib write Turtle", RDFLIB_FLOOR, "rdflib write JSON-LD",
+    "pyoxigraph load Turtle", "pyoxigraph write Turtle", OXIGRAPH_FLOOR,
+    "owlrl OWL 2 RL closure",
+)
+RATIO_ROWS = (
+    (f"{BUILD} ÷ {RDFLIB_FLOOR}", BUILD, RDFLIB_FLOOR),
+    (f"{BUILD} ÷ {OXIGRAPH_FLOOR}", BUILD, OXIGRAPH_FLOOR),
+    ("owlrl closure ÷ cxgraph infer", "owlrl OWL 2 RL closure", "infer"),
+)
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 0.001:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1000:.1f} ms" if seconds < 0.1 else f"{seconds * 1000:.0f} ms"
+    return f"{seconds:.2f} s" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def fmt_memory(kib: int | None) -> str:
+    if kib is None:
+        return "—"
+    if kib >= 1024 * 1024:
+        return f"{kib / 1024 / 1024:.2f} GiB"
+    return f"{kib / 1024:.0f} MiB"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _cell(results: Results, name: str, size: int) -> list[str]:
+    median = results.median(name, size)
+    if median is None:
+        reason = results.why_missing(name, size)
+        return ["n/a" if reason != "not run" else "—", ""]
+    return [fmt_time(median), fmt_memory(results.peak(name, size))]
+
+
+def _cells(results: Results, name: str, sizes: tuple[int, ...]) -> list[str]:
+    return [cell for size in sizes for cell in _cell(results, name, size)]
+
+
+def _size_header(sizes: tuple[int, ...]) -> list[str]:
+    header = []
+    for size in sizes:
+        header += [f"{size:,}: time", "peak RSS"]
+    return header
+
+
+def _notes(results: Results, names: tuple[str, ...], sizes: tuple[int, ...]) -> list[str]:
+    notes = []
+    for name in names:
+        for size in sizes:
+            if results.median(name, size) is None and (name, size) in results.missing:
+                notes.append(f"- {name} at {size:,}: n/a — {results.missing[(name, size)]}")
+    return notes
+
+
+def render_report(results: Results, options: Options) -> str:
+    """The whole report as Markdown."""
+    sizes = tuple(sorted(options.sizes))
+    largest = sizes[-1]
+    out = ["# cxgraph benchmark results", ""]
+    shown = {k: v for k, v in results.facts.items() if k not in ("endpoint", "view in Chromium")}
+    out += [f"- **{key}**: {value}" for key, value in shown.items()]
+    total = results.numbers.get("suite_seconds")
+    if total is not None:
+        out.append(f"- **suite time**: {total / 60:.1f} min")
+    counts = {size: plan(size, options) for size in sizes}
+    out.append("- **runs** (median of): " + "; ".join(
+        f"{size:,}: " + ", ".join(f"{kind} {n}" for kind, n in c.items() if n) for size, c in counts.items()))
+    out.append("- **peak RSS**: per stage, the process's resident high-water mark during the stage "
+               "(VmHWM reset before it, so it includes what the process already held), highest over the runs; "
+               "for commands, the child's `ru_maxrss`.")
+    out += ["", "## Pipeline stages (one fresh process per run, stages in build order)", ""]
+    rows = [[name, *_cells(results, name, sizes), results.detail(name, largest)]
+            for name in STAGE_ROWS]
+    out += _table(["stage", *_size_header(sizes), f"output at {largest:,}"], rows)
+    out += _notes(results, STAGE_ROWS, sizes)
+
+    out += ["", "## The build beside its floors", ""]
+    rows = [[name, *_cells(results, name, sizes), results.detail(name, largest)]
+            for name in FLOOR_ROWS]
+    for label, top, bottom in RATIO_ROWS:
+        ratios = [results.ratio((top, s), (bottom, s)) for s in sizes]
+        rows.append([f"*{label}*", *(cell for r in ratios for cell in (f"{r:.2f}×" if r else "—", "")), ""])
+    out += _table(["measurement", *_size_header(sizes), f"output at {largest:,}"], rows)
+    out += _notes(results, FLOOR_ROWS, sizes)
+
+    out += ["", "## Start-up (whole process, shipped vocabulary)", ""]
+    rows = [[f"`{name}`", *_cell(results, name, NO_SIZE), str(results.runs(name, NO_SIZE))] for name in STARTUP]
+    out += _table(["command", "median", "peak RSS", "runs"], rows)
+    out += _notes(results, STARTUP, (NO_SIZE,))
+
+    out += ["", "## SPARQL endpoint (8 concurrent clients on loopback, shipped vocabulary)", ""]
+    numbers = results.numbers
+    if "endpoint_cxgraph_label_rps" in numbers:
+        rows = [[server, kind, f"{numbers[f'endpoint_{server}_{kind}_rps']:,.0f}",
+                 f"{numbers[f'endpoint_{server}_{kind}_p50_ms']:.1f} ms",
+                 f"{numbers[f'endpoint_{server}_{kind}_p99_ms']:.1f} ms"]
+                for kind in ("label", "hierarchy") for server in ("cxgraph", "oxigraph")]
+        out += _table(["server", "query", "requests/s", "p50", "p99"], rows)
+    else:
+        out.append(results.facts.get("endpoint", "not measured"))
+
+    view = options.view_size
+    out += ["", f"## HTML view of {view:,} concepts in headless Chromium", ""]
+    names = ("view (HTML)", *STAGES["browser"])
+    if any(results.median(n, view) is not None for n in names):
+        rows = [[name, fmt_time(results.median(name, view)), str(results.runs(name, view)), results.detail(name, view)]
+                for name in names]
+        out += _table(["step", "median", "runs", "detail"], rows)
+        out += _notes(results, names, (view,))
+    else:
+        reason = results.why_missing("view ready in Chromium", view)
+        out.append(results.facts.get("view in Chromium") or f"n/a — {reason}")
+
+    out += ["", "## Targets (ratios from this run)", ""]
+    targets = evaluate(results, sizes)
+    out += _table(["target", "measured", "verdict"], [[t.target, t.measured, t.verdict] for t in targets])
+    return "\n".join(out) + "\n"

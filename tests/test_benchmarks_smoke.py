@@ -1,0 +1,115 @@
+"""The benchmark suite still runs end to end and reports a number for every stage.
+
+A tiny vocabulary and one run keep this fast; the numbers themselves are not judged here (a
+shared machine is too noisy for timed assertions): only that every row is there and measured.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from benchmarks.report import FLOOR_ROWS, STAGE_ROWS
+from benchmarks.suite import STARTUP
+from benchmarks.targets import MET, NOT_MET
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+SIZE = 200
+MEASURED = re.compile(r"^\d[\d,.]* (µs|ms|s)$")
+MEMORY = re.compile(r"^\d[\d,.]* (MiB|GiB)$")
+
+
+def table_rows(report: str, heading: str) -> dict[str, list[str]]:
+    """The rows of the Markdown table under ``heading``, by their first cell."""
+    section = report.split(heading, 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        if line.startswith("| ") and not line.startswith("|---"):
+            cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+            rows[cells[0].strip("`*")] = cells[1:]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
+    out = tmp_path_factory.mktemp("bench") / "results.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--sizes", str(SIZE), "--runs", "1", "--quick", "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return out.read_text(encoding="utf-8"), done.stdout, done.stderr
+
+
+def test_the_report_is_printed_and_written_to_out(report: tuple[str, str, str]) -> None:
+    written, printed, _ = report
+    assert written == printed
+    assert written.startswith("# cxgraph benchmark results")
+
+
+def test_progress_goes_to_stderr_as_the_suite_runs(report: tuple[str, str, str]) -> None:
+    _, _, progress = report
+    assert f"{SIZE} pipeline run 1/1" in progress
+    assert f"{SIZE} build run 1/1" in progress
+
+
+def test_the_machine_is_recorded(report: tuple[str, str, str]) -> None:
+    text, _, _ = report
+    for fact in ("**CPU**", "**memory**", "**Python**", "pyoxigraph 0.", "rdflib 7.", "**load average at start**"):
+        assert fact in text
+
+
+def test_every_pipeline_stage_has_a_time_and_a_peak(report: tuple[str, str, str]) -> None:
+    rows = table_rows(report[0], "## Pipeline stages")
+    assert list(rows)[1:] == list(STAGE_ROWS)  # first row is the header
+    for name in STAGE_ROWS:
+        time, peak, _ = rows[name]
+        assert MEASURED.match(time), (name, time)
+        assert MEMORY.match(peak), (name, peak)
+
+
+def test_the_build_and_its_floors_are_measured_side_by_side(report: tuple[str, str, str]) -> None:
+    rows = table_rows(report[0], "## The build beside its floors")
+    skipped_in_quick_mode = {"owlrl OWL 2 RL closure"}
+    for name in FLOOR_ROWS:
+        time, peak, _ = rows[name]
+        if name in skipped_in_quick_mode:
+            assert time == "—"
+        else:
+            assert MEASURED.match(time), (name, time)
+            assert MEMORY.match(peak), (name, peak)
+    ratios = [cells[0] for name, cells in rows.items() if "÷" in name and "owlrl" not in name]
+    assert len(ratios) == 2
+    assert all(re.match("^\\d+\\.\\d\\d\u00d7$", r) for r in ratios), ratios
+
+
+def test_start_up_is_measured_for_cxgraph_query_and_import_rdflib(report: tuple[str, str, str]) -> None:
+    rows = table_rows(report[0], "## Start-up")
+    for name in STARTUP:
+        median, peak, runs = rows[name]
+        assert MEASURED.match(median), (name, median)
+        assert MEMORY.match(peak), (name, peak)
+        assert runs == "3"
+
+
+def test_every_target_gets_a_line_with_a_verdict(report: tuple[str, str, str]) -> None:
+    rows = table_rows(report[0], "## Targets")
+    verdicts = [cells[1] for name, cells in rows.items() if name != "target"]
+    assert len(verdicts) == 11
+    start_up = next(cells for name, cells in rows.items() if "start-up" in name)
+    assert start_up[1] in (MET, NOT_MET)
+    assert all(v in (MET, NOT_MET) or v.startswith(("not judged", "not measured", "skipped")) for v in verdicts)
+
+
+def test_bad_sizes_are_a_usage_error(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--sizes", "ten", "--out", str(tmp_path / "r.md")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 2
+    assert "--sizes wants numbers" in done.stderr
+    assert not (tmp_path / "r.md").exists()
