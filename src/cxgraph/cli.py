@@ -98,6 +98,7 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
     cxgraph.csv and the HTML graph view cxgraph.html into --out. Nothing is written when
     the vocabulary fails its checks; each file is replaced atomically.
     """
+    from .background import in_background
     from .checks import run_checks
     from .export import render_exports, take_snapshot, write_exports
     from .pipeline import complete
@@ -109,21 +110,22 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
         progress.say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
         graph = complete(vocabulary)
         progress.say(f"inferred {graph.entailed:,} SKOS triples")
-        report = run_checks(graph.store)
-        progress.say(f"ran {len(report.checks)} checks")
-        if not report.ok or report.warnings:
-            click.echo(report.render(), err=True, nl=False)
-        if not report.ok:
-            click.echo("error: the vocabulary fails its checks; no exports were written", err=True)
-            sys.exit(1)
+        # Check in a second process while this one renders; nothing is written until both are done.
+        checking = in_background(run_checks, graph.store)
         snapshot = take_snapshot(graph.store)
-        progress.say("took a canonical snapshot")
         rendered = render_exports(snapshot, progress=lambda name: progress.say(f"rendering {name}"))
         if not no_view:
             from .view import render_view
 
             progress.say("rendering cxgraph.html")
             rendered["cxgraph.html"] = render_view(graph.store)
+        report = checking.result()
+        progress.say(f"ran {len(report.checks)} checks")
+        if not report.ok or report.warnings:
+            click.echo(report.render(), err=True, nl=False)
+        if not report.ok:
+            click.echo("error: the vocabulary fails its checks; no exports were written", err=True)
+            sys.exit(1)
         written = write_exports(rendered, out_dir)
     except CxgraphError as error:
         _fail(error)

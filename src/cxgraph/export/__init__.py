@@ -11,10 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..atomic import write_bytes_atomic
-from .jsonld import to_jsonld
+from .jsonld import JsonLdWriter
 from .rdf import to_ntriples, to_rdfxml, to_turtle
 from .snapshot import Snapshot, take_snapshot
-from .spreadsheet import to_csv
+from .spreadsheet import CsvWriter
 
 __all__ = ["EXPORT_FILES", "Snapshot", "render_exports", "take_snapshot", "write_exports"]
 
@@ -39,17 +39,21 @@ def render_exports(snapshot: Snapshot, progress: Callable[[str], None] | None = 
     rendered: dict[str, bytes] = {}
     step("cxgraph.ttl")
     rendered["cxgraph.ttl"] = to_turtle(snapshot)
-    step("cxgraph.jsonld")
-    jsonld = to_jsonld(snapshot)
+    step("cxgraph.jsonld and cxgraph.csv")
+    # One pass over the subjects feeds both writers.
+    jsonld_writer, csv_writer = JsonLdWriter(snapshot), CsvWriter()
+    for subject, pairs in snapshot.subjects():
+        jsonld_writer.add(subject, pairs)
+        csv_writer.add(subject, pairs)
+    jsonld = jsonld_writer.finish()
     rendered["cxgraph.jsonld"] = jsonld.document
     rendered["context.jsonld"] = jsonld.context
     step("cxgraph.nt")
     rendered["cxgraph.nt"] = to_ntriples(snapshot)
     step("cxgraph.rdf")
     rendered["cxgraph.rdf"] = to_rdfxml(snapshot)
-    step("cxgraph.csv")
-    rendered["cxgraph.csv"] = to_csv(snapshot)
-    return rendered
+    rendered["cxgraph.csv"] = csv_writer.finish()
+    return {name: rendered[name] for name in EXPORT_FILES}
 
 
 def write_exports(rendered: dict[str, bytes], out_dir: Path) -> list[Path]:

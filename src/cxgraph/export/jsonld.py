@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from ..namespaces import PREFIXES, RDF, XSD
 from .snapshot import Node, Snapshot, Term
 
-__all__ = ["JsonLdDocument", "to_jsonld"]
+__all__ = ["JsonLdDocument", "JsonLdWriter", "to_jsonld"]
 
 _TYPE = RDF + "type"
 _FIRST = RDF + "first"
@@ -37,7 +37,7 @@ _BOOLEAN = XSD + "boolean"
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 _TERM_NAME = re.compile(r"[A-Za-z_][\w-]*")
 _RESERVED_TERMS = {"id", "type"} | set(PREFIXES)
-_PREFIX_ITEMS = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,12 @@ class JsonLdDocument:
 
 
 def _compact(iri: str) -> str:
-    for prefix, namespace in _PREFIX_ITEMS:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            local = iri[len(namespace) :]
-            if "/" not in local and "#" not in local:
-                return f"{prefix}:{local}"
-    return iri
+    """``cxg:agent`` for a known namespace followed by a plain local name, else the IRI."""
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    if prefix is None or cut == len(iri):
+        return iri
+    return f"{prefix}:{iri[cut:]}"
 
 
 def _node_ref(term: Node) -> str:
@@ -110,44 +110,62 @@ def _read_lists(
     return lists, used_cells
 
 
-def _count(prof: _PredicateProfile, o: Term) -> None:
-    if isinstance(o, ox.Literal):
-        prof.literals += 1
-        if o.language:
-            prof.tagged += 1
-        else:
-            prof.datatypes.add(o.datatype.value)
-            if _is_native(o):
-                prof.native += 1
-    else:
-        prof.nodes += 1
+_PREDICATE_KINDS = """
+SELECT ?p ?kind ?dt (COUNT(*) AS ?n) (SUM(?native) AS ?natives) WHERE {
+  ?s ?p ?o .
+  BIND(IF(isLiteral(?o), IF(LANG(?o) != "", "tagged", "literal"), IF(isBlank(?o), "blank", "iri")) AS ?kind)
+  BIND(IF(?kind = "literal", STR(DATATYPE(?o)), "") AS ?dt)
+  BIND(IF(?dt = "http://www.w3.org/2001/XMLSchema#integer",
+          IF(REGEX(STR(?o), "^-?(0|[1-9][0-9]*)$") && STR(?o) != "-0", 1, 0),
+          IF(?dt = "http://www.w3.org/2001/XMLSchema#boolean" && STR(?o) IN ("true", "false"), 1, 0)) AS ?native)
+}
+GROUP BY ?p ?kind ?dt
+"""
+_BLANK_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
 
 
 def _profile(snapshot: Snapshot) -> _Profile:
+    """What each predicate's values look like, and the RDF lists, computed inside Oxigraph."""
     predicates: dict[str, _PredicateProfile] = defaultdict(_PredicateProfile)
-    cells: dict[ox.BlankNode, tuple[Term, Term]] = {}
+    for row in snapshot.store.query(_PREDICATE_KINDS):
+        prof = predicates[row["p"].value]
+        kind, n = row["kind"].value, int(row["n"].value)
+        if kind in ("iri", "blank"):
+            prof.nodes += n
+        else:
+            prof.literals += n
+            if kind == "tagged":
+                prof.tagged += n
+            else:
+                prof.datatypes.add(row["dt"].value)
+                prof.native += int(row["natives"].value)
+
+    cells: dict[ox.BlankNode, dict[str, Term]] = defaultdict(dict)
+    outgoing: dict[ox.BlankNode, int] = defaultdict(int)
     uses: dict[ox.BlankNode, int] = defaultdict(int)
     blank_objects: list[tuple[str, ox.BlankNode]] = []
-    for subject, pairs in snapshot.subjects():
-        for p, o in pairs:
-            if isinstance(o, ox.BlankNode):
-                uses[o] += 1
-                blank_objects.append((p.value, o))
-        if isinstance(subject, ox.BlankNode) and len(pairs) == 2:
-            by = {p.value: o for p, o in pairs}
-            if set(by) == {_FIRST, _REST}:
-                cells[subject] = (by[_FIRST], by[_REST])
-                continue  # counted below, unless it turns out not to be part of a list
-        for p, o in pairs:
-            _count(predicates[p.value], o)
-    lists, list_cells = _read_lists(cells, uses)
-    for cell, (first, rest) in cells.items():
-        if cell not in list_cells:
-            _count(predicates[_FIRST], first)
-            _count(predicates[_REST], rest)
+    for s, p, o in snapshot.store.query(_BLANK_TRIPLES):
+        if isinstance(s, ox.BlankNode):
+            outgoing[s] += 1
+            if p.value in (_FIRST, _REST):
+                cells[s][p.value] = o
+        if isinstance(o, ox.BlankNode):
+            uses[o] += 1
+            blank_objects.append((p.value, o))
+    pairs = {b: (c[_FIRST], c[_REST]) for b, c in cells.items() if outgoing[b] == 2 and len(c) == 2}
+    lists, list_cells = _read_lists(pairs, uses)
     for p, o in blank_objects:
         if o in lists:
             predicates[p].list_heads += 1
+    # The cells of lists are written as JSON arrays, never as rdf:first/rdf:rest.
+    for prop in (_FIRST, _REST):
+        prof = predicates.get(prop)
+        if prof is None:
+            continue
+        if prof.nodes + prof.literals == len(list_cells):
+            del predicates[prop]
+        else:  # some rdf:first/rest outside well-formed lists: write them plainly
+            predicates[prop] = _PredicateProfile(nodes=1, literals=1)
     return _Profile(predicates=dict(predicates), lists=lists, list_cells=list_cells)
 
 
@@ -251,21 +269,31 @@ class _Renderer:
         return node
 
 
+class JsonLdWriter:
+    """Builds the document one subject at a time, in the snapshot's order."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._renderer = _Renderer(_profile(snapshot))
+        self._context = self._renderer.context()
+        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+        self._nodes: list[str] = []
+
+    def add(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> None:
+        """Write one subject's node (the cells of RDF lists are written inside their list)."""
+        if isinstance(subject, ox.BlankNode) and subject in self._renderer.list_cells:
+            return
+        self._nodes.append(self._encode(self._renderer.node(subject, pairs)))
+
+    def finish(self) -> JsonLdDocument:
+        context = json.dumps(self._context, ensure_ascii=False, indent=2)
+        document = '{\n"@context": ' + context + ',\n"@graph": [\n' + ",\n".join(self._nodes) + "\n]\n}\n"
+        context_doc = '{\n"@context": ' + context + "\n}\n"
+        return JsonLdDocument(document=document.encode("utf-8"), context=context_doc.encode("utf-8"))
+
+
 def to_jsonld(snapshot: Snapshot) -> JsonLdDocument:
     """Serialise the snapshot as a compact, deterministic JSON-LD document."""
-    profile = _profile(snapshot)
-    renderer = _Renderer(profile)
-    context = renderer.context()
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    parts = ['{\n"@context": ', json.dumps(context, ensure_ascii=False, indent=2), ',\n"@graph": [\n']
-    first = True
+    writer = JsonLdWriter(snapshot)
     for subject, pairs in snapshot.subjects():
-        if isinstance(subject, ox.BlankNode) and subject in renderer.list_cells:
-            continue
-        if not first:
-            parts.append(",\n")
-        parts.append(dumps(renderer.node(subject, pairs)))
-        first = False
-    parts.append("\n]\n}\n")
-    context_doc = json.dumps({"@context": context}, ensure_ascii=False, indent=2) + "\n"
-    return JsonLdDocument(document="".join(parts).encode("utf-8"), context=context_doc.encode("utf-8"))
+        writer.add(subject, pairs)
+    return writer.finish()

@@ -22,8 +22,13 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The exportable triples of a complete graph, as canonical sorted N-Triples."""
+    """The exportable triples of a complete graph, as canonical sorted N-Triples.
 
+    ``store`` is the complete graph the snapshot was taken from, for renderers that let
+    Oxigraph aggregate (it must not change while the snapshot is in use).
+    """
+
+    store: ox.Store
     ntriples: bytes
 
     def triples(self) -> Iterator[ox.Triple]:
@@ -39,4 +44,4 @@ class Snapshot:
 
 def take_snapshot(store: ox.Store) -> Snapshot:
     """Snapshot the default graph of ``store``."""
-    return Snapshot(canonical_ntriples(store))
+    return Snapshot(store=store, ntriples=canonical_ntriples(store))

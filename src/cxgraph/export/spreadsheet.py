@@ -8,9 +8,9 @@ import io
 import pyoxigraph as ox
 
 from ..namespaces import DCT, RDF, SKOS
-from .snapshot import Snapshot
+from .snapshot import Node, Snapshot, Term
 
-__all__ = ["CSV_COLUMNS", "to_csv"]
+__all__ = ["CSV_COLUMNS", "CsvWriter", "to_csv"]
 
 CSV_COLUMNS = ("iri", "prefLabel", "altLabels", "definition", "broader", "related", "sources")
 _SEPARATOR = " | "
@@ -26,14 +26,18 @@ _COLUMN_OF = {
 }
 
 
-def to_csv(snapshot: Snapshot, language: str = "en") -> bytes:
-    """Concepts in IRI order; several values in one cell are joined with " | "."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for subject, pairs in snapshot.subjects():
+class CsvWriter:
+    """Builds the table one subject at a time; subjects that are not concepts are skipped."""
+
+    def __init__(self, language: str = "en") -> None:
+        self._language = language
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        self._rows: list[list[str]] = []
+
+    def add(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> None:
         if not isinstance(subject, ox.NamedNode):
-            continue
+            return
         is_concept = False
         cells: list[list[str]] = [[] for _ in CSV_COLUMNS]
         for p, o in pairs:
@@ -43,9 +47,22 @@ def to_csv(snapshot: Snapshot, language: str = "en") -> bytes:
             column = _COLUMN_OF.get(p.value)
             if column is None or isinstance(o, ox.BlankNode):
                 continue
-            if isinstance(o, ox.Literal) and o.language and o.language != language:
+            if isinstance(o, ox.Literal) and o.language and o.language != self._language:
                 continue
             cells[column].append(o.value)
         if is_concept:
-            writer.writerow([subject.value, *(_SEPARATOR.join(sorted(c)) for c in cells[1:])])
-    return buffer.getvalue().encode("utf-8")
+            self._rows.append([subject.value, *(_SEPARATOR.join(sorted(c)) for c in cells[1:])])
+
+    def finish(self) -> bytes:
+        """Concepts in IRI order; several values in one cell are joined with " | "."""
+        self._writer.writerow(CSV_COLUMNS)
+        self._writer.writerows(sorted(self._rows))
+        return self._buffer.getvalue().encode("utf-8")
+
+
+def to_csv(snapshot: Snapshot, language: str = "en") -> bytes:
+    """One row per concept of the snapshot."""
+    writer = CsvWriter(language)
+    for subject, pairs in snapshot.subjects():
+        writer.add(subject, pairs)
+    return writer.finish()
