@@ -42,7 +42,7 @@ def _read_seed_terms() -> list[SeedTerm]:
     with SEED_TERMS.open(encoding="utf-8", newline="") as handle:
         lines = (line for line in handle if line.strip() and not line.startswith("#"))
         for row in csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE):
-            source, term, acronym = (row + ["", ""])[:3]
+            source, term, acronym = ([*row, "", ""])[:3]
             rows.append(SeedTerm(source.strip(), term.strip(), acronym.strip()))
     return rows
 

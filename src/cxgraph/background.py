@@ -57,7 +57,7 @@ def in_background(function: Callable[..., T], *args: object) -> Background[T]:
     if not hasattr(os, "fork"):
         try:
             return _Done(function(*args), None)
-        except Exception as exc:  # noqa: BLE001 - re-raised by result()
+        except Exception as exc:
             return _Done(None, exc)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -66,7 +66,7 @@ def in_background(function: Callable[..., T], *args: object) -> Background[T]:
         try:
             try:
                 payload = pickle.dumps((True, function(*args)))
-            except Exception as exc:  # noqa: BLE001 - sent to the parent
+            except Exception as exc:
                 payload = pickle.dumps((False, exc))
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(payload)

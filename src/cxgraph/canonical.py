@@ -87,7 +87,7 @@ def canonical_ntriples(store: ox.Store) -> bytes:
     Sorting groups each subject's triples, named subjects before blank ones, predicates and
     objects in IRI order. Triples whose subject is an RDF, RDFS, OWL or XSD term are dropped.
     """
-    data: bytes = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     lines = [line for line in data.split(b"\n") if line and not line.startswith(_NOT_EXPORTED)]
     lines.sort()
     return b"\n".join(lines) + b"\n" if lines else b""

@@ -173,7 +173,9 @@ def check(ontology_dir: Path | None, quiet: bool) -> None:
     "CONSTRUCT/DESCRIBE: turtle (default), ntriples, jsonld, rdfxml.",
 )
 @ontology_option
-def query(query: str | None, sparql_text: str | None, list_queries: bool, fmt: str | None, ontology_dir: Path | None) -> None:
+def query(
+    query: str | None, sparql_text: str | None, list_queries: bool, fmt: str | None, ontology_dir: Path | None
+) -> None:
     """Run a named query, a .rq file, or SPARQL text against the built vocabulary.
 
     QUERY is the name of a query in queries/ (see --list) or a path to a .rq file.
@@ -195,7 +197,9 @@ def query(query: str | None, sparql_text: str | None, list_queries: bool, fmt: s
                 click.echo(f"{q.name:<{width}}  {q.description or q.title}")
             return
         if (query is None) == (sparql_text is None):
-            raise UsageError("give a query name or .rq file, or --sparql TEXT (one of them); see 'cxgraph query --help'")
+            raise UsageError(
+                "give a query name or .rq file, or --sparql TEXT (one of them); see 'cxgraph query --help'"
+            )
         if sparql_text is not None:
             text, source = sparql_text, "--sparql"
         else:

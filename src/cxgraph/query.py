@@ -154,8 +154,8 @@ def _table(result: ox.QuerySolutions) -> str:
     rows = [[_compact(row[n]) for n in names] for row in result]
     widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
     rule = "  ".join("-" * w for w in widths)
-    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(), rule]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip(), rule]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 
@@ -182,10 +182,12 @@ def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
     if isinstance(result, ox.QueryTriples):
         fmt = fmt or "turtle"
         if fmt not in _GRAPH_FORMATS:
-            raise UsageError(f"--format {fmt} does not fit a CONSTRUCT/DESCRIBE query; use one of: {', '.join(GRAPH_FORMATS)}")
+            raise UsageError(
+                f"--format {fmt} does not fit a CONSTRUCT/DESCRIBE query; use one of: {', '.join(GRAPH_FORMATS)}"
+            )
         triples = sorted(result, key=str)
         prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
-        return ox.serialize(triples, format=_GRAPH_FORMATS[fmt], prefixes=prefixes)  # type: ignore[no-any-return]
+        return ox.serialize(triples, format=_GRAPH_FORMATS[fmt], prefixes=prefixes) or b""
     fmt = fmt or "table"
     if fmt not in SELECT_FORMATS:
         raise UsageError(f"--format {fmt} does not fit a SELECT/ASK query; use one of: {', '.join(SELECT_FORMATS)}")
@@ -193,4 +195,4 @@ def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
         if isinstance(result, ox.QueryBoolean):
             return b"true\n" if bool(result) else b"false\n"
         return _table(result).encode("utf-8")
-    return result.serialize(format=_RESULT_FORMATS[fmt])  # type: ignore[no-any-return]
+    return result.serialize(format=_RESULT_FORMATS[fmt]) or b""

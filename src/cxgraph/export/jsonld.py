@@ -100,7 +100,12 @@ def _read_lists(
         items: list[Term] = []
         node: Term = head
         seen: set[ox.BlankNode] = set()
-        while isinstance(node, ox.BlankNode) and node in cells and node not in seen and (node == head or uses.get(node, 0) == 1):
+        while (
+            isinstance(node, ox.BlankNode)
+            and node in cells
+            and node not in seen
+            and (node == head or uses.get(node, 0) == 1)
+        ):
             seen.add(node)
             first, node = cells[node]
             items.append(first)
@@ -124,10 +129,16 @@ GROUP BY ?p ?kind ?dt
 _BLANK_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
 
 
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    result = store.query(query)
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
 def _profile(snapshot: Snapshot) -> _Profile:
     """What each predicate's values look like, and the RDF lists, computed inside Oxigraph."""
     predicates: dict[str, _PredicateProfile] = defaultdict(_PredicateProfile)
-    for row in snapshot.store.query(_PREDICATE_KINDS):
+    for row in _select(snapshot.store, _PREDICATE_KINDS):
         prof = predicates[row["p"].value]
         kind, n = row["kind"].value, int(row["n"].value)
         if kind in ("iri", "blank"):
@@ -144,7 +155,7 @@ def _profile(snapshot: Snapshot) -> _Profile:
     outgoing: dict[ox.BlankNode, int] = defaultdict(int)
     uses: dict[ox.BlankNode, int] = defaultdict(int)
     blank_objects: list[tuple[str, ox.BlankNode]] = []
-    for s, p, o in snapshot.store.query(_BLANK_TRIPLES):
+    for s, p, o in _select(snapshot.store, _BLANK_TRIPLES):
         if isinstance(s, ox.BlankNode):
             outgoing[s] += 1
             if p.value in (_FIRST, _REST):
@@ -159,10 +170,9 @@ def _profile(snapshot: Snapshot) -> _Profile:
             predicates[p].list_heads += 1
     # The cells of lists are written as JSON arrays, never as rdf:first/rdf:rest.
     for prop in (_FIRST, _REST):
-        prof = predicates.get(prop)
-        if prof is None:
+        if prop not in predicates:
             continue
-        if prof.nodes + prof.literals == len(list_cells):
+        if predicates[prop].nodes + predicates[prop].literals == len(list_cells):
             del predicates[prop]
         else:  # some rdf:first/rest outside well-formed lists: write them plainly
             predicates[prop] = _PredicateProfile(nodes=1, literals=1)

@@ -12,7 +12,7 @@ __all__ = ["to_ntriples", "to_rdfxml", "to_turtle"]
 
 def to_turtle(snapshot: Snapshot) -> bytes:
     """Turtle with the project's prefixes; each subject's triples form one paragraph."""
-    data: bytes = ox.serialize(snapshot.triples(), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    data = ox.serialize(snapshot.triples(), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     return _paragraphs(data)
 
 
@@ -38,5 +38,5 @@ def to_ntriples(snapshot: Snapshot) -> bytes:
 
 def to_rdfxml(snapshot: Snapshot) -> bytes:
     """RDF/XML, the format Protégé and VocBench import most readily."""
-    data: bytes = ox.serialize(snapshot.triples(), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+    data = ox.serialize(snapshot.triples(), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b""
     return data
