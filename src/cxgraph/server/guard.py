@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 __all__ = ["QueryForm", "Refused", "Token", "inspect_query", "tokens"]
 
@@ -121,6 +122,7 @@ def _operator_possible(previous: list[Token], brackets: list[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=2048)
 def inspect_query(text: str) -> QueryForm:
     """The form of a read-only query; raises :class:`Refused` for an update or a ``SERVICE``.
 

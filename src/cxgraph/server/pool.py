@@ -153,12 +153,12 @@ def _worker_main(connection: Connection, dump: bytes, max_bytes: int) -> None:
     connection.send(("ready", len(store)))
     while True:
         try:
-            job = connection.recv()
+            fields = connection.recv()  # plain tuples both ways: the cheapest messages to pickle
         except (EOFError, OSError):
             return
         started = time.perf_counter()
-        outcome = _evaluate(store, job, max_bytes)
-        connection.send(Outcome(outcome.status, outcome.media_type, outcome.body, time.perf_counter() - started))
+        outcome = _evaluate(store, Job(*fields), max_bytes)
+        connection.send((outcome.status, outcome.media_type, outcome.body, time.perf_counter() - started))
 
 
 class _Worker:
@@ -242,11 +242,13 @@ class WorkerPool:
         except queue.Empty as exc:
             raise PoolBusy from exc
         try:
-            worker.connection.send(job)
+            worker.connection.send(
+                (job.text, job.results_format, job.graph_format, job.default_graphs, job.named_graphs)
+            )
             if not worker.connection.poll(self.time_limit):
                 self._replace(worker)
                 raise QueryTimeout
-            outcome: Outcome = worker.connection.recv()
+            outcome = Outcome(*worker.connection.recv())
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
             return Outcome(500, "text/plain", b"the query worker stopped unexpectedly; it has been restarted")

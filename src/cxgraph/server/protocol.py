@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 __all__ = [
@@ -52,8 +53,11 @@ FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
     "ttl": (None, "text/turtle"),
     "ntriples": (None, "application/n-triples"),
     "nt": (None, "application/n-triples"),
+    "n-triples": (None, "application/n-triples"),
     "jsonld": (None, "application/ld+json"),
+    "json-ld": (None, "application/ld+json"),
     "rdfxml": (None, "application/rdf+xml"),
+    "rdf+xml": (None, "application/rdf+xml"),
 }
 
 _MAX_QUERY_CHARS = 1_000_000
@@ -118,7 +122,8 @@ def _quality(offer: str, ranges: Sequence[tuple[str, float]], aliases: Mapping[s
     return best_quality
 
 
-def negotiate(accept: str | None, offers: Sequence[str], graph: bool) -> str | None:
+@lru_cache(maxsize=512)
+def negotiate(accept: str | None, offers: tuple[str, ...], graph: bool) -> str | None:
     """The offered media type the client prefers, or ``None`` when it accepts none of them."""
     ranges = parse_accept(accept)
     aliases: dict[str, str] = {}
@@ -136,6 +141,16 @@ def _single(params: Mapping[str, list[str]], name: str) -> str | None:
     if len(values) > 1:
         raise ProtocolError(400, f"give the '{name}' parameter once, not {len(values)} times")
     return values[0] if values else None
+
+
+def _format_parameter(values: Sequence[str]) -> str | None:
+    """The first usable ``format=`` value (some clients send a short name and a media type)."""
+    for value in values:
+        if value.lower() in FORMAT_NAMES or "/" in value:
+            return value
+    if values:
+        raise ProtocolError(400, f"unknown format '{values[0]}'; use one of: {', '.join(FORMAT_NAMES)} or a media type")
+    return None
 
 
 def _refuse_update() -> ProtocolError:
@@ -194,9 +209,7 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
         raise ProtocolError(405, f"method {method} is not allowed; use GET or POST")
     if len(text) > _MAX_QUERY_CHARS:
         raise ProtocolError(413, f"the query is longer than {_MAX_QUERY_CHARS:,} characters")
-    fmt = _single(params, "format")
-    if fmt is not None and fmt.lower() not in FORMAT_NAMES and "/" not in fmt:
-        raise ProtocolError(400, f"unknown format '{fmt}'; use one of: {', '.join(FORMAT_NAMES)} or a media type")
+    fmt = _format_parameter(params.get("format", []))
     return SparqlRequest(
         query=text,
         default_graphs=tuple(params.get("default-graph-uri", [])),
