@@ -1,0 +1,202 @@
+"""``cxgraph push`` into a real Oxigraph server on loopback (the ``oxigraph`` PyPI package).
+
+Pushes the test vocabulary, reads back the triple count and query answers through the
+store's own SPARQL endpoint, and checks that a second push replaces rather than adds.
+Authentication headers are checked against a small recording server on loopback.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import requests
+
+from .conftest import DATA, skip_or_fail
+
+pytestmark = pytest.mark.server
+
+VOCABULARY = DATA / "server-vocabulary"
+GRAPH = "https://w3id.org/cxgraph/vocabulary"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if not found:
+        skip_or_fail("the Oxigraph server is not installed (pip install oxigraph)")
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+def oxigraph() -> Iterator[str]:
+    """A fresh in-memory Oxigraph server; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise AssertionError("the Oxigraph server did not start") from None
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def cxgraph(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cxgraph", *args], capture_output=True, text=True, timeout=120,
+                          env=env)
+
+
+def store_select(base: str, text: str) -> list[dict[str, Any]]:
+    response = requests.post(f"{base}/query", data={"query": text}, timeout=30,
+                             headers={"Accept": "application/sparql-results+json"})
+    response.raise_for_status()
+    rows: list[dict[str, Any]] = response.json()["results"]["bindings"]
+    return rows
+
+
+def local_select(text: str) -> list[dict[str, Any]]:
+    done = cxgraph("query", "--ontology", str(VOCABULARY), "--sparql", text, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    rows: list[dict[str, Any]] = json.loads(done.stdout)["results"]["bindings"]
+    return rows
+
+
+def count_in(base: str, graph: str | None) -> int:
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    return int(store_select(base, f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")[0]["n"]["value"])
+
+
+LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?c ?l WHERE { GRAPH_OPEN ?c skos:prefLabel|skos:altLabel ?l GRAPH_CLOSE } ORDER BY ?c ?l"""
+HIERARCHY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?n WHERE { GRAPH_OPEN ?n skos:broader+ <https://w3id.org/cxgraph/metric> GRAPH_CLOSE } ORDER BY ?n"""
+
+
+def in_graph(text: str, graph: str | None) -> str:
+    opening, closing = (f"GRAPH <{graph}> {{", "}") if graph else ("", "")
+    return text.replace("GRAPH_OPEN", opening).replace("GRAPH_CLOSE", closing)
+
+
+def test_push_then_read_back_the_same_triples_and_answers(oxigraph: str) -> None:
+    done = cxgraph("push", f"{oxigraph}/store", "--ontology", str(VOCABULARY))
+    assert done.returncode == 0, done.stderr
+    local_count = int(local_select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"])
+    assert f"Pushed {local_count:,} triples into graph <{GRAPH}>" in done.stdout
+    assert count_in(oxigraph, GRAPH) == local_count
+    assert count_in(oxigraph, None) == 0  # nothing leaked into the default graph
+    for text in (LABELS, HIERARCHY):
+        assert store_select(oxigraph, in_graph(text, GRAPH)) == local_select(in_graph(text, None))
+
+
+def test_pushing_twice_leaves_one_copy(oxigraph: str) -> None:
+    for _ in range(2):
+        assert cxgraph("push", f"{oxigraph}/store", "--ontology", str(VOCABULARY), "--format", "ntriples").returncode == 0
+    local_count = int(local_select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]["value"])
+    assert count_in(oxigraph, GRAPH) == local_count  # the blank node too: replaced, not added
+
+
+def test_push_to_default_graph_and_custom_graph_iri(oxigraph: str) -> None:
+    assert cxgraph("push", f"{oxigraph}/store", "--ontology", str(VOCABULARY), "--default-graph").returncode == 0
+    assert cxgraph("push", f"{oxigraph}/store", "--ontology", str(VOCABULARY),
+                   "--graph-iri", "urn:cxgraph:test").returncode == 0
+    assert count_in(oxigraph, None) == count_in(oxigraph, "urn:cxgraph:test") > 50
+
+
+def test_push_to_a_closed_port_is_a_clear_error() -> None:
+    done = cxgraph("push", f"http://127.0.0.1:{free_port()}/store", "--ontology", str(VOCABULARY))
+    assert done.returncode == 2
+    assert "cannot reach the store" in done.stderr
+
+
+def test_push_to_a_wrong_path_names_the_status_and_a_hint(oxigraph: str) -> None:
+    done = cxgraph("push", f"{oxigraph}/no-such-endpoint", "--ontology", str(VOCABULARY))
+    assert done.returncode == 2
+    assert "HTTP 404" in done.stderr
+    assert "hint:" in done.stderr
+
+
+def test_push_refuses_a_non_http_url() -> None:
+    done = cxgraph("push", "file:///etc/passwd", "--ontology", str(VOCABULARY))
+    assert done.returncode == 2
+    assert "http:// or https://" in done.stderr
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers 401 unless the expected Authorization header comes; records what it got."""
+
+    expected: str = ""
+    seen: ClassVar[list[dict[str, str]]] = []
+
+    def do_PUT(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.seen.append({"auth": self.headers.get("Authorization", ""), "type": self.headers.get("Content-Type", ""),
+                          "path": self.path, "size": str(len(body))})
+        status = 204 if self.headers.get("Authorization") == self.expected else 401
+        self.send_response(status)
+        if status == 401:
+            self.send_header("WWW-Authenticate", 'Basic realm="test"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, type[_Recorder]]]:
+    handler = type("Recorder", (_Recorder,), {"seen": []})
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/store", handler
+    server.shutdown()
+    server.server_close()
+
+
+def test_basic_auth_from_environment_variables(recorder: tuple[str, type[_Recorder]]) -> None:
+    url, handler = recorder
+    handler.expected = "Basic " + base64.b64encode(b"admin:s3cret").decode()
+    env = {**os.environ, "CXGRAPH_PUSH_USER": "admin", "CXGRAPH_PUSH_PASSWORD": "s3cret"}
+    done = cxgraph("push", url, "--ontology", str(VOCABULARY), env=env)
+    assert done.returncode == 0, done.stderr
+    assert handler.seen[-1]["type"] == "text/turtle"
+    assert handler.seen[-1]["path"] == "/store?graph=https%3A%2F%2Fw3id.org%2Fcxgraph%2Fvocabulary"
+
+
+def test_bearer_token_and_refused_credentials(recorder: tuple[str, type[_Recorder]]) -> None:
+    url, handler = recorder
+    handler.expected = "Bearer good-token"
+    assert cxgraph("push", url, "--ontology", str(VOCABULARY), "--token", "good-token").returncode == 0
+    refused = cxgraph("push", url, "--ontology", str(VOCABULARY), "--token", "bad-token")
+    assert refused.returncode == 2
+    assert "HTTP 401" in refused.stderr
+    assert "--user" in refused.stderr  # the hint says how to authenticate
