@@ -274,3 +274,27 @@ def test_nothing_is_requested_even_when_a_source_link_is_present(opened: Page) -
     link = opened.page.get_attribute("#card a[target=_blank]", "href")
     assert link == "https://glossary.example/alpha"
     assert opened.foreign == []
+
+
+def test_after_switching_layout_every_node_is_drawn_where_it_now_is(browser: Any, tmp_path: Path) -> None:
+    # Regression: vis-network skipped nodes whose cached bounding box was still at the old
+    # layout's position, so a concept's neighbours vanished after Hierarchy -> Network.
+    from cxgraph.synthetic import write_synthetic_ontology
+
+    store = complete_store(write_synthetic_ontology(tmp_path / "syn", 300, seed=1))
+    target = build_model(store).concepts[107]
+    path = tmp_path / "cxgraph.html"
+    path.write_bytes(render_view(store))
+    page = Page(browser, path)
+    try:
+        page.page.click("#search")
+        page.page.keyboard.type(target.alt_labels[0])
+        page.page.keyboard.press("Enter")  # selects with an animated move
+        page.page.click("#layout-network")
+        page.page.wait_for_timeout(800)
+        # What is on screen must already be the complete picture: one more redraw changes nothing.
+        before = page.js("document.querySelector('#graph canvas').toDataURL()")
+        after = page.js("window.cxgraph.network.redraw(), document.querySelector('#graph canvas').toDataURL()")
+        assert before == after, "some nodes were not drawn at their new positions"
+    finally:
+        page.close()

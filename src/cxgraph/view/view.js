@@ -61,7 +61,7 @@
     return { background: color, border: c.top ? "#1d2433" : "#ffffff", highlight: { background: color, border: "#1d2433" }, hover: { background: color, border: "#1d2433" } };
   }
   var TOP_FONT = { size: 30, bold: true, color: "#1d2433" };
-  var FONT = { size: 14, color: "#1d2433" };
+  var FONT = { size: 16, color: "#1d2433" };
   function groupKey(c) { return (c.top ? "t" : "g") + c.group; }
   function visGroups() {  /* shared styles: far cheaper than per-node options on big graphs */
     var out = {};
@@ -84,7 +84,7 @@
     if (!large && rel.dashes) edge.dashes = rel.dashes;  // canvas dashes cost seconds on big graphs
     return edge;
   }
-  concepts.forEach(function (c) { c.degree = 0; c.links = []; });
+  concepts.forEach(function (c) { c.degree = 0; c.links = []; c.shownHidden = false; c.shownDim = false; });
   data.edges.forEach(function (e, i) {
     concepts[e[0]].degree++; concepts[e[1]].degree++;
     concepts[e[0]].links.push(i); concepts[e[1]].links.push(i);
@@ -143,7 +143,7 @@
     concepts.forEach(function (c) {
       var hidden = !visibleConcept(c);
       var dim = !!(near && !near[c.id]);
-      if (hidden === !!c.shownHidden && dim === !!c.shownDim) return;
+      if (hidden === c.shownHidden && dim === c.shownDim) return;
       c.shownHidden = hidden; c.shownDim = dim;
       var item = { id: c.id, hidden: hidden };
       if (dim) {
@@ -207,12 +207,18 @@
   var layout = "hierarchy";
   function setLayout(name) {
     layout = name;
-    refresh();
     nodes.update(concepts.map(function (c) { return { id: c.id, x: c[name][0], y: c[name][1] }; }));
+    /* vis re-applies group styles when a node moves: restyle every node. */
+    concepts.forEach(function (c) { c.shownHidden = null; c.shownDim = null; });
+    refresh();
     document.getElementById("layout-hierarchy").setAttribute("aria-pressed", String(name === "hierarchy"));
     document.getElementById("layout-network").setAttribute("aria-pressed", String(name === "network"));
     if (selected) frame(selected, false);
     else network.fit({ animation: false });
+    /* vis skips nodes whose cached bounding box lies off screen; the first redraw refreshes
+       those boxes at the new positions, the second draws every node where it now is. */
+    network.redraw();
+    network.redraw();
   }
   document.getElementById("layout-hierarchy").addEventListener("click", function () { setLayout("hierarchy"); });
   document.getElementById("layout-network").addEventListener("click", function () { setLayout("network"); });
@@ -291,8 +297,12 @@
     var width = Math.max.apply(null, xs) - Math.min.apply(null, xs) + 260;
     var height = Math.max.apply(null, ys) - Math.min.apply(null, ys) + 160;
     var scale = Math.min(container.clientWidth / width, container.clientHeight / height, 1.2);
-    if (scale >= 0.45) network.fit({ nodes: ids, maxZoomLevel: 1.2, animation: animation });
-    else network.focus(c.id, { scale: 0.8, animation: animation });
+    if (scale >= 0.65) {
+      var centre = { x: (Math.max.apply(null, xs) + Math.min.apply(null, xs)) / 2, y: (Math.max.apply(null, ys) + Math.min.apply(null, ys)) / 2 };
+      network.moveTo({ position: centre, scale: scale, animation: animation });
+    } else {
+      network.focus(c.id, { scale: 0.9, animation: animation });
+    }
   }
   function clearSelection() {
     selected = null;
