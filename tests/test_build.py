@@ -16,7 +16,9 @@ from .conftest import CliRunner
 
 CXG = rdflib.Namespace("https://w3id.org/cxgraph/")
 CX = rdflib.Namespace("https://w3id.org/cxgraph/ontology#")
-RDF_EXPORTS = ["cxgraph.ttl", "cxgraph.jsonld", "context.jsonld", "cxgraph.nt", "cxgraph.rdf", "cxgraph.csv"]
+RDF_EXPORTS = ["cxgraph.ttl", "cxgraph.jsonld", "context.jsonld", "cxgraph.nt", "cxgraph.rdf", "cxgraph.csv", "void.ttl"]
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 
 
 def build(cli: CliRunner, ontology: Path, out: Path) -> None:
@@ -151,3 +153,18 @@ def test_missing_ontology_folder_is_a_clear_error(cli: CliRunner, tmp_path: Path
     done = cli("build", "--ontology", tmp_path / "nowhere", "--out", tmp_path / "out")
     assert done.returncode == 1
     assert "no such ontology folder" in done.stderr
+
+
+def test_void_describes_the_dataset_and_its_files(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(cli, mini_ontology, out)
+    void = rdflib.Graph().parse(out / "void.ttl", format="turtle")
+    dataset = (out / "void.ttl").resolve().as_uri() + "#dataset"
+    triples = read(out, "cxgraph.nt", "nt")
+    assert void.value(rdflib.URIRef(dataset), VOID.triples).toPython() == len(triples)
+    concepts = set(triples.subjects(RDF.type, SKOS.Concept))
+    assert void.value(rdflib.URIRef(dataset), VOID.entities).toPython() == len(concepts)
+    dumps = {str(o) for o in void.objects(rdflib.URIRef(dataset), VOID.dataDump)}
+    assert dumps == {(out / f).resolve().as_uri() for f in ["cxgraph.ttl", "cxgraph.nt", "cxgraph.rdf", "cxgraph.jsonld"]}
+    for distribution in void.objects(rdflib.URIRef(dataset), DCAT.distribution):
+        assert Path(str(distribution).removeprefix("file://")).is_file()

@@ -113,7 +113,11 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
         # Check in a second process while this one renders; nothing is written until both are done.
         checking = in_background(run_checks, graph.store)
         snapshot = take_snapshot(graph.store)
-        rendered = render_exports(snapshot, progress=lambda name: progress.say(f"rendering {name}"))
+        rendered = render_exports(
+            snapshot,
+            progress=lambda name: progress.say(f"rendering {name}"),
+            extra_files=() if no_view else ("cxgraph.html",),
+        )
         if not no_view:
             from .view import render_view
 

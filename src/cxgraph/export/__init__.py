@@ -15,6 +15,7 @@ from .jsonld import JsonLdWriter
 from .rdf import to_ntriples, to_rdfxml, to_turtle
 from .snapshot import Snapshot, take_snapshot
 from .spreadsheet import CsvWriter
+from .void import to_void
 
 __all__ = ["EXPORT_FILES", "Snapshot", "render_exports", "take_snapshot", "write_exports"]
 
@@ -26,11 +27,19 @@ EXPORT_FILES: dict[str, str] = {
     "cxgraph.nt": "N-Triples",
     "cxgraph.rdf": "RDF/XML",
     "cxgraph.csv": "CSV, one row per concept",
+    "void.ttl": "VoID/DCAT description of the dataset and its files",
 }
 
 
-def render_exports(snapshot: Snapshot, progress: Callable[[str], None] | None = None) -> dict[str, bytes]:
-    """Every RDF and table export of the snapshot, as bytes by file name."""
+def render_exports(
+    snapshot: Snapshot,
+    progress: Callable[[str], None] | None = None,
+    extra_files: tuple[str, ...] = (),
+) -> dict[str, bytes]:
+    """Every RDF and table export of the snapshot, as bytes by file name.
+
+    ``extra_files`` names other files written beside them (the HTML view), for ``void.ttl``.
+    """
 
     def step(name: str) -> None:
         if progress is not None:
@@ -53,6 +62,7 @@ def render_exports(snapshot: Snapshot, progress: Callable[[str], None] | None = 
     step("cxgraph.rdf")
     rendered["cxgraph.rdf"] = to_rdfxml(snapshot)
     rendered["cxgraph.csv"] = csv_writer.finish()
+    rendered["void.ttl"] = to_void(snapshot, [*rendered, *extra_files])
     return {name: rendered[name] for name in EXPORT_FILES}
 
 
