@@ -154,3 +154,25 @@ def test_cli_view_reports_a_broken_vocabulary_by_file_and_line(cli: CliRunner, t
     assert done.returncode == 1
     assert "bad.ttl:2" in done.stderr
     assert not (tmp_path / "view.html").exists()
+
+
+def test_a_vocabulary_without_concepts_still_renders_a_page() -> None:
+    import pyoxigraph as ox
+
+    data = page_json(render_view(ox.Store()))
+    assert data["concepts"] == [] and data["edges"] == []
+
+
+def test_a_broader_cycle_does_not_stop_the_view(tmp_path: Path) -> None:
+    target = tmp_path / "ontology"
+    target.mkdir()
+    (target / "cycle.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix cxg: <https://w3id.org/cxgraph/> .\n"
+        'cxg:a a skos:Concept ; skos:prefLabel "a"@en ; skos:broader cxg:b .\n'
+        'cxg:b a skos:Concept ; skos:prefLabel "b"@en ; skos:broader cxg:a .\n',
+        encoding="utf-8",
+    )
+    data = page_json(render_view(complete_store(target)))
+    assert [c["id"] for c in data["concepts"]] == ["a", "b"]
+    assert len(data["edges"]) == 2

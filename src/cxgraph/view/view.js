@@ -74,6 +74,7 @@
   function baseNode(c) {
     var node = { id: c.id, label: c.label, x: c.hierarchy[0], y: c.hierarchy[1], group: groupKey(c) };
     if (!c.top) node.size = Math.min(15, 7 + 2 * Math.log2(1 + c.degree));
+    if (!large && c.definition) node.title = c.label + ": " + (c.definition.length > 220 ? c.definition.slice(0, 217) + "…" : c.definition);
     return node;
   }
   function baseEdge(e, i) {
