@@ -237,13 +237,13 @@ def _query_store(ontology_dir: Path | None) -> Any:
               help="Seconds one query may run before it is stopped (HTTP 503).")
 @click.option("--max-result-bytes", type=click.IntRange(min=1024), default=32 * 1024 * 1024, show_default=True,
               help="Largest serialised result one query may return (HTTP 422 beyond it).")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Query worker processes (each holds a copy of the graph).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes answering HTTP and queries  [default: one per CPU, at least 2].")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Allow browser pages from ORIGIN (repeatable; '*' for any). CORS is off by default.")
 @click.option("--access-log", is_flag=True, help="Log every request on standard error.")
 def serve(ontology_dir: Path | None, graph_file: Path | None, host: str, port: int, time_limit: float,
-          max_result_bytes: int, workers: int, cors_origins: tuple[str, ...], access_log: bool) -> None:
+          max_result_bytes: int, workers: int | None, cors_origins: tuple[str, ...], access_log: bool) -> None:
     """Serve the vocabulary as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
     Queries by GET, POST form or POST application/sparql-query; results in SPARQL JSON, XML,
@@ -256,9 +256,10 @@ def serve(ontology_dir: Path | None, graph_file: Path | None, host: str, port: i
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s skos:prefLabel ?l } LIMIT 5' \\
            http://127.0.0.1:8000/sparql
     """
-    from .server.app import ServerConfig, make_server
+    from .server.app import ServerConfig, default_workers, make_server
     from .server.source import served_store
 
+    workers = workers or default_workers()
     progress = Progress(quiet=False)
     try:
         store = served_store(ontology_dir, graph_file)
