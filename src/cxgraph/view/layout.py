@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .model import Concept, Edge
 
@@ -96,6 +97,13 @@ def radial_tree_layout(concepts: Sequence[Concept]) -> dict[str, Point]:
             needed = max(needed, RING_GAP * 1.4, min(TOP_LABEL_ROOM / narrowest, 4000.0))
         previous = max(previous + RING_GAP, needed)
         radius[depth] = previous
+    if len(roots) > 1 and radius:
+        # Keep the top concepts' ring a sizeable part of the picture, so that on big vocabularies
+        # they are not a knot in the middle; outer rings move out to stay apart.
+        depths = sorted(radius)
+        radius[depths[0]] = max(radius[depths[0]], 0.3 * radius[depths[-1]])
+        for before, depth in pairwise(depths):
+            radius[depth] = max(radius[depth], radius[before] + RING_GAP)
 
     positions: dict[str, Point] = {}
     if len(roots) == 1 and roots[0].depth == 0:

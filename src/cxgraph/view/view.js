@@ -60,14 +60,20 @@
     var color = groupOf(c).color;
     return { background: color, border: c.top ? "#1d2433" : "#ffffff", highlight: { background: color, border: "#1d2433" }, hover: { background: color, border: "#1d2433" } };
   }
-  var TOP_FONT = { size: 30, bold: true, color: "#1d2433" };
+  /* Top concepts stay legible in the overview of a big vocabulary: their label and node grow
+     with the size of the drawing (on screen vis caps labels at scaling.label.maxVisible). */
+  var extent = concepts.reduce(function (m, c) { return Math.max(m, Math.abs(c.hierarchy[0]), Math.abs(c.hierarchy[1])); }, 0);
+  var TOP_FONT = { size: Math.max(30, Math.round(extent / 60)), bold: true, color: "#1d2433" };
+  var TOP_SIZE = Math.max(20, Math.round(extent / 200));
+  var FAINT = large ? 0.07 : 0.28;  // other relations behind the tree in the hierarchy layout
+  var TREE = large ? 0.45 : 1;
   var FONT = { size: 16, color: "#1d2433" };
   function groupKey(c) { return (c.top ? "t" : "g") + c.group; }
   function visGroups() {  /* shared styles: far cheaper than per-node options on big graphs */
     var out = {};
     groups.forEach(function (g, i) {
       out["g" + i] = { shape: g.shape, color: nodeColor({ group: i, top: false }), borderWidth: 1.5, font: FONT };
-      out["t" + i] = { shape: g.shape, color: nodeColor({ group: i, top: true }), borderWidth: 2.5, size: 20, font: TOP_FONT };
+      out["t" + i] = { shape: g.shape, color: nodeColor({ group: i, top: true }), borderWidth: 2.5, size: TOP_SIZE, font: TOP_FONT };
     });
     return out;
   }
@@ -80,7 +86,7 @@
   function baseEdge(e, i) {
     var rel = relations[e[2]];
     var edge = { id: i, from: concepts[e[0]].id, to: concepts[e[1]].id, width: rel.width };
-    edge.color = rel.key === "broader" ? rel.color : { color: rel.color, opacity: 0.28 };
+    edge.color = { color: rel.color, opacity: rel.key === "broader" ? TREE : FAINT };
     if (rel.directed) edge.arrows = "to";
     if (!large && rel.dashes) edge.dashes = rel.dashes;  // canvas dashes cost seconds on big graphs
     return edge;
@@ -163,17 +169,18 @@
       var hidden = !relationOn[e[2]];
       var lit = !near || ((concepts[e[0]] === selected || concepts[e[1]] === selected) && near[concepts[e[0]].id] && near[concepts[e[1]].id]);
       /* In the hierarchy layout the tree stays in front: other relations are drawn faintly. */
-      var shade = !lit ? "dim" : (faint && rel.key !== "broader" ? "faint" : "full");
+      var shade = !lit ? "dim" : rel.key === "broader" ? (near ? "full" : "tree") : (faint ? "faint" : "full");
       var state = (hidden ? "h" : "v") + shade;
       if (edgeState[i] === state) return;
       edgeState[i] = state;
       var color = shade === "dim" ? DIM_EDGE : rel.color;
-      edgeChanges.push({ id: i, hidden: hidden, color: { color: color, highlight: color, hover: color, opacity: shade === "faint" ? 0.28 : 1 } });
+      var opacity = shade === "faint" ? FAINT : shade === "tree" ? TREE : 1;
+      edgeChanges.push({ id: i, hidden: hidden, color: { color: color, highlight: color, hover: color, opacity: opacity } });
     });
     if (edgeChanges.length) edges.update(edgeChanges);
     updateCounts();
   }
-  var edgeState = data.edges.map(function (e) { return relations[e[2]].key === "broader" ? "vfull" : "vfaint"; });
+  var edgeState = data.edges.map(function (e) { return relations[e[2]].key === "broader" ? "vtree" : "vfaint"; });
 
   function updateCounts() {
     var shown = 0, links = 0;
