@@ -52,16 +52,18 @@ def peak_kib() -> int:
 
 @dataclass(frozen=True)
 class Measured:
-    """One step's wall time (seconds) and peak resident memory (KiB)."""
+    """One step's wall time and CPU time (user + system, all threads) in seconds, and peak memory (KiB)."""
 
     seconds: float
     peak_kib: int
+    cpu_seconds: float
 
 
 def measure(step: Callable[[], T]) -> tuple[T, Measured]:
     """Run ``step`` once; return what it returned and how long and how much memory it took."""
     reset_peak()
+    cpu = time.process_time()
     began = time.perf_counter()
     result = step()
     seconds = time.perf_counter() - began
-    return result, Measured(seconds, peak_kib())
+    return result, Measured(seconds, peak_kib(), time.process_time() - cpu)

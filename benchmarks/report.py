@@ -8,7 +8,7 @@ from .suite import BUILD, OXIGRAPH_FLOOR, RDFLIB_FLOOR, STARTUP, Options, plan
 from .targets import evaluate
 from .worker import STAGES
 
-__all__ = ["FLOOR_ROWS", "STAGE_ROWS", "render_report"]
+__all__ = ["CPU_ROWS", "FLOOR_ROWS", "STAGE_ROWS", "render_report"]
 
 #: Rows of the per-stage table: every cxgraph stage, in build order, then the view.
 STAGE_ROWS = (*STAGES["pipeline"], *STAGES["view"])
@@ -24,6 +24,15 @@ RATIO_ROWS = (
     (f"{BUILD} ÷ {OXIGRAPH_FLOOR}", BUILD, OXIGRAPH_FLOOR),
     ("owlrl closure ÷ cxgraph infer", "owlrl OWL 2 RL closure", "infer"),
 )
+
+
+#: Rows of the CPU-time table.
+CPU_ROWS = (BUILD, RDFLIB_FLOOR, OXIGRAPH_FLOOR, "infer", "owlrl OWL 2 RL closure")
+
+
+def _cpu_ratio(results: Results, top: str, bottom: str, size: int) -> float | None:
+    a, b = results.cpu_median(top, size), results.cpu_median(bottom, size)
+    return a / b if a is not None and b else None
 
 
 def fmt_time(seconds: float | None) -> str:
@@ -108,6 +117,15 @@ def render_report(results: Results, options: Options) -> str:
         rows.append([f"*{label}*", *(cell for r in ratios for cell in (f"{r:.2f}×" if r else "—", "")), ""])
     out += _table(["measurement", *_size_header(sizes), f"output at {largest:,}"], rows)
     out += _notes(results, FLOOR_ROWS, sizes)
+
+    out += ["", "## CPU time (user + system) of the build and its floors", "",
+            "CPU seconds depend less than wall time on other processes sharing the machine "
+            "(a multi-threaded step can use more CPU time than wall time).", ""]
+    rows = [[name, *(fmt_time(results.cpu_median(name, s)) for s in sizes)] for name in CPU_ROWS]
+    for label, top, bottom in RATIO_ROWS[:2]:
+        cpu_ratios = [_cpu_ratio(results, top, bottom, s) for s in sizes]
+        rows.append([f"*{label}*", *(f"{r:.2f}×" if r else "—" for r in cpu_ratios)])
+    out += _table(["measurement", *(f"{s:,}: CPU" for s in sizes)], rows)
 
     out += ["", "## Start-up (whole process, shipped vocabulary)", ""]
     rows = [[f"`{name}`", *_cell(results, name, NO_SIZE), str(results.runs(name, NO_SIZE))] for name in STARTUP]

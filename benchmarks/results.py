@@ -14,11 +14,12 @@ NO_SIZE = 0
 
 @dataclass(frozen=True)
 class Sample:
-    """One run of one measurement: wall time in seconds, peak resident memory in KiB (0: not measured)."""
+    """One run of one measurement: wall and CPU (user + system) seconds, peak resident KiB (0: not measured)."""
 
     seconds: float
     peak_kib: int = 0
     detail: str = ""
+    cpu_seconds: float = float("nan")
 
 
 @dataclass
@@ -47,6 +48,11 @@ class Results:
         """Median wall time over the runs, or None when there is none."""
         timed = self._timed(name, size)
         return statistics.median(s.seconds for s in timed) if timed else None
+
+    def cpu_median(self, name: str, size: int) -> float | None:
+        """Median CPU time over the runs that measured it, or None."""
+        cpu = [s.cpu_seconds for s in self._timed(name, size) if s.cpu_seconds == s.cpu_seconds]
+        return statistics.median(cpu) if cpu else None
 
     def peak(self, name: str, size: int) -> int | None:
         """The highest peak resident memory seen over the runs (KiB), or None when not measured."""

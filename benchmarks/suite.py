@@ -45,8 +45,8 @@ class Options:
     runs: int = 5
     full: bool = False
     quick: bool = False
-    startup_runs: int = 20
-    endpoint_seconds: float = 4.0
+    startup_runs: int = 15
+    endpoint_seconds: float = 3.0
     view_size: int = 5_000
     seed: int = 0
 
@@ -54,18 +54,18 @@ class Options:
 def plan(size: int, options: Options) -> dict[str, int]:
     """How many runs of each measurement at ``size``.
 
-    Below :data:`HEAVY` concepts every measurement runs ``options.runs`` times (owlrl and the
-    view at most 3). From :data:`HEAVY` on, the build command and the pyoxigraph floor run 3
-    times, the per-stage pipeline and the rdflib floor (~1 minute each) once, to keep the suite
-    under 10 minutes on two cores.
+    Below 10,000 concepts every measurement runs ``options.runs`` times (owlrl and the view at
+    most 3); from 10,000 on, at most 3. From :data:`HEAVY` concepts on, the build command and the
+    pyoxigraph floor run 3 times, the per-stage pipeline and the rdflib floor (about a minute
+    each) once: that keeps the whole suite under 10 minutes on two cores.
     """
-    runs = options.runs
+    runs = options.runs if size < 10_000 else min(options.runs, 3)
     heavy = size >= HEAVY
     counts = {
         "pipeline": 1 if heavy else runs,
-        "build": min(runs, 3) if heavy else runs,
+        "build": runs,
         "rdflib": 1 if heavy else runs,
-        "pyoxigraph": min(runs, 3) if heavy else runs,
+        "pyoxigraph": runs,
         "view": min(runs, 3) if size <= 10_000 else 0,
         "owlrl": 0,
     }
@@ -121,7 +121,8 @@ signal.setitimer(signal.ITIMER_REAL, limit)
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - began
 with open(out, "w") as f:
-    json.dump({"seconds": seconds, "maxrss": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status)}, f)
+    json.dump({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "maxrss": usage.ru_maxrss,
+               "code": os.waitstatus_to_exitcode(status)}, f)
 """
 
 
@@ -139,20 +140,23 @@ def timed_command(argv: list[str], timeout: float = 900) -> tuple[Sample, int, s
     code = int(numbers["code"])
     if code < 0:
         lines.append(f"killed after {timeout:.0f} s" if code == -9 else f"signal {-code}")
-    return Sample(float(numbers["seconds"]), int(numbers["maxrss"])), code, (lines[-1] if lines else "")
+    sample = Sample(float(numbers["seconds"]), int(numbers["maxrss"]), cpu_seconds=float(numbers["cpu"]))
+    return sample, code, (lines[-1] if lines else "")
 
 
 def _record(results: Results, size: int, steps: list[dict[str, object]]) -> dict[str, Sample]:
     by_name = {}
     for step in steps:
-        sample = Sample(float(str(step["seconds"])), int(str(step["peak_kib"])), str(step["detail"]))
+        sample = Sample(float(str(step["seconds"])), int(str(step["peak_kib"])), str(step["detail"]),
+                        float(str(step.get("cpu_seconds", "nan"))))
         results.add(str(step["name"]), size, sample)
         by_name[str(step["name"])] = sample
     return by_name
 
 
 def _floor(results: Results, size: int, name: str, parts: list[Sample]) -> None:
-    results.add(name, size, Sample(sum(p.seconds for p in parts), max(p.peak_kib for p in parts)))
+    results.add(name, size, Sample(sum(p.seconds for p in parts), max(p.peak_kib for p in parts),
+                                   cpu_seconds=sum(p.cpu_seconds for p in parts)))
 
 
 def _one_run(kind: str, size: int, ontology: Path, out: Path, results: Results, options: Options) -> None:

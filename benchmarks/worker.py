@@ -1,7 +1,7 @@
 """One measurement run in a fresh process: ``python -m benchmarks.worker KIND ARGS``.
 
 Prints one JSON object on standard output: ``{"steps": [{"name", "seconds", "peak_kib",
-"detail"}, ...], "peak_method": ...}``. The suite starts a new worker for every run, so each run
+"cpu_seconds", "detail"}, ...], "peak_method": ...}``. The suite starts a new worker for every run, so each run
 sees a cold process: nothing cached, memory counted from zero.
 
 Kinds:
@@ -44,6 +44,7 @@ class Steps:
             "name": name,
             "seconds": measured.seconds,
             "peak_kib": measured.peak_kib,
+            "cpu_seconds": measured.cpu_seconds,
             "detail": detail(result) if detail is not None else "",
         })
         return result

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from benchmarks.report import FLOOR_ROWS, STAGE_ROWS
+from benchmarks.report import CPU_ROWS, FLOOR_ROWS, STAGE_ROWS
 from benchmarks.suite import STARTUP
 from benchmarks.targets import MET, NOT_MET
 
@@ -113,3 +113,10 @@ def test_bad_sizes_are_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--sizes wants numbers" in done.stderr
     assert not (tmp_path / "r.md").exists()
+
+
+def test_cpu_time_of_the_build_and_its_floors_is_reported(report: tuple[str, str, str]) -> None:
+    rows = table_rows(report[0], "## CPU time")
+    for name in CPU_ROWS:
+        if name != "owlrl OWL 2 RL closure":  # skipped in quick mode
+            assert MEASURED.match(rows[name][0]), (name, rows[name])
