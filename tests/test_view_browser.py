@@ -205,6 +205,24 @@ def test_a_url_fragment_opens_its_concept(browser: Any, fixture_page_file: Path)
         page.close()
 
 
+def test_an_unknown_fragment_opens_the_whole_vocabulary(browser: Any, fixture_page_file: Path) -> None:
+    page = Page(browser, fixture_page_file, "#no-such-concept")
+    try:
+        assert page.selected() is None
+        assert "Explore the vocabulary" in page.page.inner_text("#card")
+    finally:
+        page.close()
+
+
+def test_escape_clears_the_selection_and_the_fragment(opened: Page) -> None:
+    opened.js("window.cxgraph.select('live-chat')")
+    opened.page.click("#graph", position={"x": 5, "y": 5})
+    opened.js("window.cxgraph.select('live-chat')")
+    opened.page.keyboard.press("Escape")
+    assert opened.selected() is None
+    assert opened.fragment() == ""
+
+
 def test_back_returns_to_the_previous_concept(opened: Page) -> None:
     opened.js("window.cxgraph.select('live-chat')")
     opened.js("window.cxgraph.select('email-support')")
