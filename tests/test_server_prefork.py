@@ -143,6 +143,17 @@ def test_a_kept_alive_client_goes_on_after_its_only_worker_retires() -> None:
         stop_server(running)
 
 
+def test_a_worker_that_dies_is_replaced(two_workers: Server) -> None:
+    assert wait_until(lambda: len(children_of(two_workers.process.pid)) == 2)
+    before = children_of(two_workers.process.pid)
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    assert wait_until(lambda: victim not in children_of(two_workers.process.pid)
+                      and len(children_of(two_workers.process.pid)) == 2)
+    for _ in range(4):
+        assert requests.get(two_workers.url, params={"query": "ASK {}"}, timeout=30).json()["boolean"] is True
+
+
 # --- no worker outlives the server ------------------------------------------------------------------
 
 
