@@ -465,6 +465,84 @@ def view(ontology_dir: Path | None, out_file: Path, concept: str | None, quiet: 
     click.echo(f"Open the graph view: {out_file.resolve().as_uri()}")
 
 
+def _model(ontology_dir: Path | None) -> Any:
+    from .pipeline import complete
+    from .view.model import build_model
+    from .vocab import load_vocabulary
+
+    return build_model(complete(load_vocabulary(ontology_dir)).store)
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@ontology_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option("--top", default=5, show_default=True, help="How many concepts to list as most linked and central.")
+def stats(ontology_dir: Path | None, as_json: bool, top: int) -> None:
+    """Describe the vocabulary's shape: counts, links by relation, depth, connectivity, hubs.
+
+    Most central concepts are those the most shortest paths between other concepts pass
+    through (betweenness centrality, sampled on vocabularies of more than 300 concepts).
+    """
+    import json
+
+    from .network import network_stats
+
+    try:
+        figures = network_stats(_model(ontology_dir), top=top)
+    except CxgraphError as error:
+        _fail(error)
+    if as_json:
+        click.echo(json.dumps(figures.as_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"concepts                 {figures.concepts:,} ({figures.top_concepts} top concepts)")
+    click.echo(f"deepest level            {figures.deepest} below a top concept")
+    click.echo(f"several broader concepts {figures.polyhierarchy:,}")
+    click.echo(f"connected components     {figures.components} (largest: {figures.largest_component:,} concepts)")
+    click.echo("links by relation")
+    for relation, count in figures.links.items():
+        click.echo(f"  {relation:<22} {count:,}")
+    click.echo("most linked      " + "; ".join(f"{c} ({n})" for c, n in figures.hubs))
+    click.echo("most central     " + "; ".join(c for c, _ in figures.central))
+
+
+@main.command(epilog=EXIT_CODES_HELP)
+@click.argument("start")
+@click.argument("end")
+@ontology_option
+def path(start: str, end: str, ontology_dir: Path | None) -> None:
+    """Show the shortest chain of links between two concepts.
+
+    START and END are slugs (net-promoter-score), cxg:slugs, IRIs, labels or acronyms.
+    Each step names its relation; '<-' marks a link followed against its direction.
+
+    \b
+    Example:
+      cxgraph path CSAT "Tier 2 Support"
+    """
+    import networkx as nx
+
+    from .network import shortest_path
+    from .view.page import find_concept
+
+    try:
+        model = _model(ontology_dir)
+        a, b = find_concept(model, start), find_concept(model, end)
+        try:
+            steps = shortest_path(model, a, b)
+        except nx.NetworkXNoPath:
+            raise UsageError(f"no chain of links connects {start!r} and {end!r}") from None
+    except CxgraphError as error:
+        _fail(error)
+    if not steps:
+        click.echo(f"{start} is {end}")
+        return
+    click.echo(steps[0].source)
+    for step in steps:
+        arrow = f"--{step.relation}-->" if step.forward else f"<--{step.relation}--"
+        click.echo(f"  {arrow} {step.target}")
+    click.echo(f"({len(steps)} link{'s' if len(steps) != 1 else ''})")
+
+
 def run() -> None:
     """Entry point: run the CLI, then leave without tearing down large graphs."""
     try:
@@ -480,6 +558,11 @@ def run() -> None:
     except CxgraphError as error:
         click.echo(f"error: {error.message}", err=True)
         code = error.exit_code
+    except Exception as exc:
+        if os.environ.get("CXGRAPH_DEBUG"):
+            raise
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc} (set CXGRAPH_DEBUG=1 for details)", err=True)
+        code = 2
     else:
         code = returned if isinstance(returned, int) else 0
     sys.stdout.flush()
