@@ -63,7 +63,7 @@ def _cell(results: Results, name: str, size: int) -> list[str]:
     median = results.median(name, size)
     if median is None:
         reason = results.why_missing(name, size)
-        return ["n/a" if reason != "not run" else "—", ""]
+        return ["—" if reason == "not run" else "skipped" if reason.startswith("skipped") else "n/a", ""]
     return [fmt_time(median), fmt_memory(results.peak(name, size))]
 
 
@@ -82,7 +82,8 @@ def _notes(results: Results, names: tuple[str, ...], sizes: tuple[int, ...]) -> 
     notes = []
     for name in names:
         for size in sizes:
-            if results.median(name, size) is None and (name, size) in results.missing:
+            skipped = results.missing.get((name, size), "").startswith("skipped")
+            if results.median(name, size) is None and (name, size) in results.missing and not skipped:
                 notes.append(f"- {name} at {size:,}: n/a — {results.missing[(name, size)]}")
     return notes
 
