@@ -168,3 +168,16 @@ def test_void_describes_the_dataset_and_its_files(cli: CliRunner, mini_ontology:
     assert dumps == {(out / f).resolve().as_uri() for f in ["cxgraph.ttl", "cxgraph.nt", "cxgraph.rdf", "cxgraph.jsonld"]}
     for distribution in void.objects(rdflib.URIRef(dataset), DCAT.distribution):
         assert Path(str(distribution).removeprefix("file://")).is_file()
+
+
+def test_failing_checks_create_no_export_folder_and_leave_no_temporary_files(
+    cli: CliRunner, mini_ontology: Path, tmp_path: Path
+) -> None:
+    concepts = mini_ontology / "concepts.ttl"
+    concepts.write_text(concepts.read_text("utf-8") + '\ncxg:survey skos:altLabel "CSAT"@en .\n', encoding="utf-8")
+    out = tmp_path / "new" / "out"
+    done = cli("build", "--ontology", mini_ontology, "--out", out)
+    assert done.returncode == 1
+    assert "label-on-two-concepts" in done.stderr
+    assert not out.exists()
+    assert list(tmp_path.rglob("*.tmp")) == []

@@ -79,7 +79,7 @@ def main() -> None:
     """
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(short_help="Check, infer and write every export.", epilog=EXIT_CODES_HELP)
 @ontology_option
 @click.option(
     "--out",
@@ -98,9 +98,10 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
     cxgraph.csv and the HTML graph view cxgraph.html into --out. Nothing is written when
     the vocabulary fails its checks; each file is replaced atomically.
     """
+    from .atomic import StagedFiles
     from .background import in_background
     from .checks import run_checks
-    from .export import render_exports, take_snapshot, write_exports
+    from .export import render_exports, take_snapshot
     from .pipeline import complete
     from .vocab import load_vocabulary
 
@@ -110,27 +111,35 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
         progress.say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
         graph = complete(vocabulary)
         progress.say(f"inferred {graph.entailed:,} SKOS triples")
-        # Check in a second process while this one renders; nothing is written until both are done.
+        # Check in a second process while this one renders; nothing appears until both are done.
         checking = in_background(run_checks, graph.store)
-        snapshot = take_snapshot(graph.store)
-        rendered = render_exports(
-            snapshot,
-            progress=lambda name: progress.say(f"rendering {name}"),
-            extra_files=() if no_view else ("cxgraph.html",),
-        )
-        if not no_view:
-            from .view import render_view
+        staged = StagedFiles(out_dir)
+        try:
+            snapshot = take_snapshot(graph.store)
+            render_exports(
+                snapshot,
+                staged.add,
+                progress=lambda name: progress.say(f"rendering {name}"),
+                extra_files=() if no_view else ("cxgraph.html",),
+            )
+            del snapshot
+            if not no_view:
+                from .view import render_view
 
-            progress.say("rendering cxgraph.html")
-            rendered["cxgraph.html"] = render_view(graph.store)
-        report = checking.result()
-        progress.say(f"ran {len(report.checks)} checks")
-        if not report.ok or report.warnings:
-            click.echo(report.render(), err=True, nl=False)
-        if not report.ok:
-            click.echo("error: the vocabulary fails its checks; no exports were written", err=True)
-            sys.exit(1)
-        written = write_exports(rendered, out_dir)
+                progress.say("rendering cxgraph.html")
+                staged.add("cxgraph.html", render_view(graph.store))
+            report = checking.result()
+            progress.say(f"ran {len(report.checks)} checks")
+            if not report.ok or report.warnings:
+                click.echo(report.render(), err=True, nl=False)
+            if not report.ok:
+                click.echo("error: the vocabulary fails its checks; no exports were written", err=True)
+                staged.discard()
+                sys.exit(1)
+            written = staged.commit()
+        except BaseException:
+            staged.discard()
+            raise
     except CxgraphError as error:
         _fail(error)
     progress.say(f"wrote {len(written)} files")
@@ -141,7 +150,7 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
         click.echo(f"Open the graph view: {(out_dir / 'cxgraph.html').resolve().as_uri()}")
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(short_help="Run the integrity and quality checks.", epilog=EXIT_CODES_HELP)
 @ontology_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
 def check(ontology_dir: Path | None, quiet: bool) -> None:
@@ -164,7 +173,7 @@ def check(ontology_dir: Path | None, quiet: bool) -> None:
     sys.exit(0 if report.ok else 1)
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(short_help="Run a named query, a .rq file or SPARQL text.", epilog=EXIT_CODES_HELP)
 @click.argument("query", required=False)
 @click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this SPARQL text instead of a named query or file.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their descriptions.")
@@ -225,7 +234,7 @@ def _query_store(ontology_dir: Path | None) -> Any:
     return complete_store(ontology_dir)
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(short_help="Serve a read-only SPARQL 1.1 endpoint.", epilog=EXIT_CODES_HELP)
 @ontology_option
 @click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Serve this export file as it is (.ttl, .nt, .jsonld …) instead of building the vocabulary.")
@@ -295,7 +304,7 @@ def _named_queries_for_page() -> tuple[dict[str, str], ...]:
     return tuple({"name": q.name, "title": q.title, "description": q.description, "text": q.text} for q in named)
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(short_help="Publish to a SPARQL 1.1 Graph Store.", epilog=EXIT_CODES_HELP)
 @click.argument("url")
 @ontology_option
 @click.option("--graph", "graph_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -352,7 +361,7 @@ def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri
     click.echo(f"Pushed {len(store):,} triples into {where} at {url} (HTTP {result.status})")
 
 
-@main.command("import", epilog=EXIT_CODES_HELP)
+@main.command("import", short_help="Map a team's glossary onto the vocabulary.", epilog=EXIT_CODES_HELP)
 @click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--source-title", metavar="TEXT", help="Title of the glossary (default: its own title or file name).")
 @click.option(
@@ -414,7 +423,7 @@ def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_f
                    err=True)
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(short_help="Write just the HTML graph view.", epilog=EXIT_CODES_HELP)
 @ontology_option
 @click.option(
     "--out",
@@ -473,7 +482,7 @@ def _model(ontology_dir: Path | None) -> Any:
     return build_model(complete(load_vocabulary(ontology_dir)).store)
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(short_help="Describe the vocabulary's shape.", epilog=EXIT_CODES_HELP)
 @ontology_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.option("--top", default=5, show_default=True, help="How many concepts to list as most linked and central.")
@@ -505,7 +514,7 @@ def stats(ontology_dir: Path | None, as_json: bool, top: int) -> None:
     click.echo("most central     " + "; ".join(c for c, _ in figures.central))
 
 
-@main.command(epilog=EXIT_CODES_HELP)
+@main.command(short_help="Show the shortest chain of links between two concepts.", epilog=EXIT_CODES_HELP)
 @click.argument("start")
 @click.argument("end")
 @ontology_option
