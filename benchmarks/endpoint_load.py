@@ -6,7 +6,7 @@ two queries: a label lookup and a transitive hierarchy query (``skos:broader+``)
 servers serve the same N-Triples file: ``cxgraph serve --graph FILE`` and ``oxigraph serve``
 (from the ``oxigraph`` package on PyPI) loaded with a Graph Store PUT.
 
-Run alone: ``python benchmarks/endpoint_load.py`` (prints JSON). The lead's runner calls
+Run alone: ``python benchmarks/endpoint_load.py`` (prints JSON). The benchmark suite calls
 :func:`run` and gets a flat dict of numbers.
 """
 

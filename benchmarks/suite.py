@@ -246,7 +246,7 @@ def _startup(results: Results, options: Options, say: Say) -> None:
 
 
 def _endpoint(results: Results, options: Options, say: Say) -> None:
-    # HOOK: benchmarks/endpoint_load.py (owned by the endpoint engineer) measures both servers.
+    # benchmarks/endpoint_load.py measures both servers under the same load.
     try:
         from . import endpoint_load
     except ImportError as exc:
