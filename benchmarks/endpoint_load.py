@@ -25,6 +25,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 __all__ = ["run"]
@@ -57,8 +58,8 @@ def _oxigraph_binary() -> str:
 
 
 def _client(
-    port: int, path: str, seconds: float, max_requests: int, start_at: float, out: multiprocessing.Queue
-) -> None:  # type: ignore[type-arg]
+    port: int, path: str, seconds: float, max_requests: int, start_at: float, out: multiprocessing.Queue[Any]
+) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Accept": "application/sparql-results+json"}
     latencies: list[float] = []
@@ -118,22 +119,17 @@ def _queries(data: bytes) -> dict[str, str]:
 
     store = ox.Store()
     store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    label = next(
-        iter(
-            store.query(
-                PREFIXES + "SELECT ?l WHERE { ?c skos:altLabel|skos:prefLabel ?l FILTER(lang(?l) = 'en') } "
-                "ORDER BY ?l LIMIT 1"
-            )
-        )
-    )["l"]
-    top = next(
-        iter(
-            store.query(
-                PREFIXES + "SELECT ?t (COUNT(?d) AS ?n) WHERE { ?d skos:broader+ ?t } "
-                "GROUP BY ?t ORDER BY DESC(?n) ?t LIMIT 1"
-            )
-        )
-    )["t"]
+    def first(query: str, variable: str) -> Any:
+        solutions = store.query(PREFIXES + query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return next(iter(solutions))[variable]
+
+    label = first(
+        "SELECT ?l WHERE { ?c skos:altLabel|skos:prefLabel ?l FILTER(lang(?l) = 'en') } ORDER BY ?l LIMIT 1", "l"
+    )
+    top = first(
+        "SELECT ?t (COUNT(?d) AS ?n) WHERE { ?d skos:broader+ ?t } GROUP BY ?t ORDER BY DESC(?n) ?t LIMIT 1", "t"
+    )
     return {
         "label": PREFIXES + f"SELECT ?concept WHERE {{ ?concept skos:prefLabel|skos:altLabel {label} }}",
         "hierarchy": PREFIXES + f"SELECT ?narrower WHERE {{ ?narrower skos:broader+ {top} }}",
@@ -148,7 +144,7 @@ def run(
 
     from cxgraph.pipeline import complete_store
 
-    data = ox.serialize((q.triple for q in complete_store(ontology)), format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize((q.triple for q in complete_store(ontology)), format=ox.RdfFormat.N_TRIPLES) or b""
     queries = _queries(data)
     numbers: dict[str, float] = {"triples": float(data.count(b"\n")), "clients": float(clients), "seconds": seconds}
     with tempfile.TemporaryDirectory(prefix="cxgraph-bench-") as tmp:
