@@ -46,3 +46,16 @@ def test_wheel_installs_and_builds_from_another_directory(tmp_path: Path) -> Non
     located = subprocess.run([str(python), "-c", "import cxgraph.resources as r; print(r.default_ontology_dir())"],
                              cwd=elsewhere, capture_output=True, text=True, env=env, check=True)
     assert "site-packages" in located.stdout
+    refused = subprocess.run([str(env_dir / "bin" / "cxgraph"), "import", str(ROOT / "tests/data/glossaries/team.txt"),
+                              "--apply"], cwd=elsewhere, capture_output=True, text=True, timeout=120, env=env)
+    assert refused.returncode == 2
+    assert "pass --ontology DIR" in refused.stderr
+
+
+def test_is_installed_data_tells_the_packaged_copy_from_a_checkout(tmp_path: Path) -> None:
+    from cxgraph import resources
+
+    assert not resources.is_installed_data(ROOT / "ontology")
+    assert not resources.is_installed_data(tmp_path)
+    packaged = Path(resources.__file__).resolve().parent / "data" / "ontology"
+    assert resources.is_installed_data(packaged)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["default_ontology_dir", "default_queries_dir"]
+__all__ = ["default_ontology_dir", "default_queries_dir", "is_installed_data"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE.parent.parent
@@ -30,3 +30,12 @@ def default_ontology_dir() -> Path:
 def default_queries_dir() -> Path:
     """The folder of named SPARQL queries (``*.rq``) and checks (``checks/*.rq``)."""
     return _locate("queries")
+
+
+def is_installed_data(path: Path) -> bool:
+    """True when ``path`` lies inside the copy of the data installed with the package."""
+    try:
+        path.resolve().relative_to(_PACKAGE / "data")
+    except ValueError:
+        return False
+    return True

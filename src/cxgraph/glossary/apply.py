@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from ..atomic import write_bytes_atomic
 from ..checks import CheckReport, run_checks
-from ..errors import VocabularyError
+from ..errors import UsageError, VocabularyError
 from ..pipeline import complete
-from ..resources import default_ontology_dir
+from ..resources import default_ontology_dir, is_installed_data
 from ..vocab import Vocabulary, load_vocabulary
 from .patch import Patch
 
@@ -29,6 +29,11 @@ class ApplyResult:
 def import_path(patch: Patch, ontology_dir: Path | None = None) -> Path:
     """``ontology/imports/<source-slug>.ttl``, where ``--apply`` writes the patch."""
     directory = ontology_dir if ontology_dir is not None else default_ontology_dir()
+    if is_installed_data(directory):
+        raise UsageError(
+            f"{directory} is the vocabulary installed with cxgraph, which --apply does not edit; "
+            "pass --ontology DIR with the ontology/ folder of your own copy of the vocabulary"
+        )
     return directory / "imports" / f"{patch.source_slug}.ttl"
 
 
