@@ -30,14 +30,19 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def mini_ontology(tmp_path: Path) -> Path:
-    """A copy of the small test vocabulary (with the real ontology/cx.ttl) that tests may edit."""
+def ontology_copy(tmp_path: Path, concepts: Path) -> Path:
+    """An editable ontology folder: the real ontology/cx.ttl plus one file of test concepts."""
     target = tmp_path / "ontology"
     target.mkdir()
     shutil.copy(ONTOLOGY / "cx.ttl", target / "cx.ttl")
-    shutil.copy(DATA / "mini" / "concepts.ttl", target / "concepts.ttl")
+    shutil.copy(concepts, target / "concepts.ttl")
     return target
+
+
+@pytest.fixture
+def mini_ontology(tmp_path: Path) -> Path:
+    """A copy of the small test vocabulary (with the real ontology/cx.ttl) that tests may edit."""
+    return ontology_copy(tmp_path, DATA / "mini" / "concepts.ttl")
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from .conftest import ONTOLOGY, CliRunner
+from .conftest import CliRunner, ontology_copy
 
 GLOSSARIES = Path(__file__).resolve().parent / "data" / "glossaries"
 TEAM = GLOSSARIES / "team.txt"
@@ -18,11 +17,7 @@ TEAM = GLOSSARIES / "team.txt"
 @pytest.fixture
 def vocabulary(tmp_path: Path) -> Path:
     """A copy of the import-test vocabulary (with the real ontology/cx.ttl) that --apply may change."""
-    target = tmp_path / "ontology"
-    target.mkdir()
-    shutil.copy(ONTOLOGY / "cx.ttl", target / "cx.ttl")
-    shutil.copy(GLOSSARIES / "vocabulary" / "concepts.ttl", target / "concepts.ttl")
-    return target
+    return ontology_copy(tmp_path, GLOSSARIES / "vocabulary" / "concepts.ttl")
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
