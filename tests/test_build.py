@@ -181,3 +181,12 @@ def test_failing_checks_create_no_export_folder_and_leave_no_temporary_files(
     assert "label-on-two-concepts" in done.stderr
     assert not out.exists()
     assert list(tmp_path.rglob("*.tmp")) == []
+
+
+def test_unwritable_export_folder_is_a_clear_error(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the export folder should be", encoding="utf-8")
+    done = cli("build", "--ontology", mini_ontology, "--out", blocker / "out", "--no-view")
+    assert done.returncode == 2
+    assert "cannot write the exports" in done.stderr
+    assert "Traceback" not in done.stderr

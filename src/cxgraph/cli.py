@@ -95,8 +95,9 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
     """Check the vocabulary, infer its SKOS entailments and write every export.
 
     Writes cxgraph.ttl, cxgraph.jsonld (+ context.jsonld), cxgraph.nt, cxgraph.rdf,
-    cxgraph.csv and the HTML graph view cxgraph.html into --out. Nothing is written when
-    the vocabulary fails its checks; each file is replaced atomically.
+    cxgraph.csv, void.ttl and the HTML graph view cxgraph.html into --out. Nothing is
+    written when the vocabulary fails its checks; the files are replaced together, each
+    atomically, once every file and every check is done.
     """
     from .atomic import StagedFiles
     from .background import in_background
@@ -142,6 +143,8 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
             raise
     except CxgraphError as error:
         _fail(error)
+    except OSError as exc:
+        _fail(UsageError(f"{exc.filename or out_dir}: cannot write the exports: {exc.strerror or exc}"))
     progress.say(f"wrote {len(written)} files")
     click.echo(f"Built {graph.asserted + graph.entailed:,} triples into {out_dir.resolve()}/")
     for path in written:
