@@ -101,3 +101,31 @@ def test_query_without_any_query_is_a_usage_error(cli: CliRunner) -> None:
     done = cli("query")
     assert done.returncode == 2
     assert "--sparql" in done.stderr
+
+
+def test_param_sets_a_named_querys_values_clause(cli: CliRunner) -> None:
+    done = cli("query", "synonyms-of-term", "--param", "term=csat", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert {r["concept"] for r in rows} == {"https://w3id.org/cxgraph/customer-satisfaction-score"}
+    assert {"CSAT", "Customer Satisfaction"} <= {r["label"] for r in rows}
+
+
+def test_param_values_are_quoted_not_spliced(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--format", "csv", "--param", 'term=x" } ?s ?p ?o {',
+               "--sparql", 'SELECT ?c WHERE { VALUES ?term { "CSAT" } ?c skos:altLabel ?l FILTER(STR(?l) = ?term) }')
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["c"]
+
+
+def test_unknown_param_names_the_parameters_the_query_has(cli: CliRunner) -> None:
+    done = cli("query", "synonyms-of-term", "--param", "label=CSAT")
+    assert done.returncode == 2
+    assert "no parameter ?label" in done.stderr
+    assert "its parameters are: term" in done.stderr
+
+
+def test_malformed_param_is_a_usage_error(cli: CliRunner) -> None:
+    done = cli("query", "synonyms-of-term", "--param", "CSAT")
+    assert done.returncode == 2
+    assert "NAME=VALUE" in done.stderr

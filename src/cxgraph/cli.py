@@ -179,6 +179,13 @@ def check(ontology_dir: Path | None, quiet: bool) -> None:
 @main.command(short_help="Run a named query, a .rq file or SPARQL text.", epilog=EXIT_CODES_HELP)
 @click.argument("query", required=False)
 @click.option("--sparql", "sparql_text", metavar="TEXT", help="Run this SPARQL text instead of a named query or file.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a parameter of the query (its VALUES ?NAME clause), e.g. --param term=CSAT; repeatable.",
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their descriptions.")
 @click.option(
     "--format",
@@ -190,7 +197,12 @@ def check(ontology_dir: Path | None, quiet: bool) -> None:
 )
 @ontology_option
 def query(
-    query: str | None, sparql_text: str | None, list_queries: bool, fmt: str | None, ontology_dir: Path | None
+    query: str | None,
+    sparql_text: str | None,
+    params: tuple[str, ...],
+    list_queries: bool,
+    fmt: str | None,
+    ontology_dir: Path | None,
 ) -> None:
     """Run a named query, a .rq file, or SPARQL text against the built vocabulary.
 
@@ -201,9 +213,10 @@ def query(
     Examples:
       cxgraph query --list
       cxgraph query nps-categories
+      cxgraph query synonyms-of-term --param term=CSAT
       cxgraph query --sparql 'SELECT ?c WHERE { ?c skos:altLabel "CSAT"@en }' --format json
     """
-    from .query import format_result, list_named_queries, resolve_query, run_query
+    from .query import bind_parameters, format_result, list_named_queries, resolve_query, run_query
 
     try:
         if list_queries:
@@ -222,6 +235,12 @@ def query(
             assert query is not None
             named_query = resolve_query(query)
             text, source = named_query.text, str(named_query.path)
+        if params:
+            pairs = [p.partition("=") for p in params]
+            bad = [p for p, (name, eq, _) in zip(params, pairs, strict=True) if not eq or not name.strip()]
+            if bad:
+                raise UsageError(f"--param {bad[0]!r}: write it as NAME=VALUE, e.g. --param term=CSAT")
+            text = bind_parameters(text, {n.strip().lstrip("?"): v for n, _, v in pairs}, source)
         store = _query_store(ontology_dir)
         result = run_query(store, text, source=source)
         data = format_result(result, fmt)

@@ -16,6 +16,7 @@ __all__ = [
     "GRAPH_FORMATS",
     "SELECT_FORMATS",
     "NamedQuery",
+    "bind_parameters",
     "format_result",
     "list_named_queries",
     "read_named_query",
@@ -102,6 +103,29 @@ def resolve_query(spec: str, directory: Path | None = None) -> NamedQuery:
     close = [n for n in names if spec.lower() in n or n in spec.lower()]
     hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'cxgraph query --list' to see them."
     raise UsageError(f"no named query '{spec}'.{hint}")
+
+
+def _sparql_value(value: str) -> str:
+    if re.fullmatch(r'<[^<>"{}|^`\\\s]*>', value):
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def bind_parameters(text: str, params: dict[str, str], source: str = "query") -> str:
+    """Set a query's parameters: each ``VALUES ?name { … }`` clause gets the given value.
+
+    Named queries declare a parameter with a one-variable ``VALUES`` clause holding its default
+    (``VALUES ?term { "Agent" }``). A value written ``<…>`` is an IRI; anything else a string.
+    """
+    for name, value in params.items():
+        pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}", re.IGNORECASE)
+        if not pattern.search(text):
+            declared = sorted(set(re.findall(r"VALUES\s+\?(\w+)\s*\{", text, re.IGNORECASE)))
+            known = f"its parameters are: {', '.join(declared)}" if declared else "it takes no parameters"
+            raise UsageError(f"{source}: no parameter ?{name} to set; {known}")
+        text = pattern.sub(lambda _m: f"VALUES ?{name} {{ {_sparql_value(value)} }}", text)
+    return text
 
 
 def run_query(store: ox.Store, text: str, source: str = "query") -> QueryResult:
