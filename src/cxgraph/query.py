@@ -124,7 +124,8 @@ def bind_parameters(text: str, params: dict[str, str], source: str = "query") ->
             declared = sorted(set(re.findall(r"VALUES\s+\?(\w+)\s*\{", text, re.IGNORECASE)))
             known = f"its parameters are: {', '.join(declared)}" if declared else "it takes no parameters"
             raise UsageError(f"{source}: no parameter ?{name} to set; {known}")
-        text = pattern.sub(lambda _m: f"VALUES ?{name} {{ {_sparql_value(value)} }}", text)
+        replacement = f"VALUES ?{name} {{ {_sparql_value(value)} }}"
+        text = pattern.sub(replacement.replace("\\", "\\\\"), text)
     return text
 
 
