@@ -100,6 +100,31 @@ class Page:
         )
         return point[0], point[1]
 
+    def colour_at(self, concept: str) -> str:
+        """The colour drawn at the centre of ``concept``'s node, as ``#rrggbb``."""
+        return self.js(  # type: ignore[no-any-return]
+            """(id) => {
+                const net = window.cxgraph.network;
+                const canvas = document.querySelector('#graph canvas');
+                const dom = net.canvasToDOM(net.getPositions([id])[id]);
+                const ratio = canvas.width / canvas.clientWidth;
+                const px = canvas.getContext('2d').getImageData(Math.round(dom.x * ratio), Math.round(dom.y * ratio), 1, 1).data;
+                return '#' + [px[0], px[1], px[2]].map(v => v.toString(16).padStart(2, '0')).join('');
+            }""",
+            concept,
+        )
+
+    def show_everything(self) -> None:
+        """Fit the whole graph on screen, without animation, and wait until it is drawn."""
+        self.js("window.cxgraph.network.fit({animation: false})")
+        self.next_frame()
+
+    def next_frame(self) -> None:
+        self.js("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+    def drawing(self) -> str:
+        return self.js("document.querySelector('#graph canvas').toDataURL()")  # type: ignore[no-any-return]
+
     def close(self) -> None:
         assert not self.errors, f"script errors: {self.errors}"
         self.context.close()
@@ -256,14 +281,44 @@ def test_the_two_layouts_place_nodes_differently(opened: Page) -> None:
     assert before.keys() == after.keys() and before != after
 
 
+DIM_NODE = "#dfe3ea"
+
+
 def test_selecting_a_concept_dims_everything_outside_its_neighbourhood(opened: Page) -> None:
     opened.js("window.cxgraph.select('multichannel-support')")
-    dimmed = opened.js(
-        "window.cxgraph.network.body.data.nodes.get({filter: n => n.color && n.color.background === '#dfe3ea'})"
-        ".map(n => n.id)"
-    )
-    assert "omnichannel-support" not in dimmed and "support-channel" not in dimmed
-    assert "metric" in dimmed
+    opened.show_everything()
+    assert opened.colour_at("metric") == DIM_NODE
+    assert opened.colour_at("support-process") == DIM_NODE
+    for near in ("multichannel-support", "omnichannel-support", "support-channel"):
+        assert opened.colour_at(near) != DIM_NODE, near
+
+
+def test_clearing_the_selection_draws_the_graph_exactly_as_before(opened: Page) -> None:
+    opened.show_everything()
+    at_rest = opened.drawing()
+    opened.js("window.cxgraph.select('multichannel-support')")
+    opened.show_everything()
+    assert opened.drawing() != at_rest
+    opened.page.keyboard.press("Escape")
+    opened.show_everything()
+    assert opened.selected() is None
+    assert opened.drawing() == at_rest
+
+
+def test_the_dimming_stays_right_when_a_filter_changes_under_a_selection(opened: Page) -> None:
+    labels = opened.page.eval_on_selector_all("#relations li", "items => items.map(li => li.innerText)")
+    contrasts = next(i for i, text in enumerate(labels) if text.startswith("contrasts with")) + 1
+    opened.js("window.cxgraph.select('multichannel-support')")
+    opened.page.uncheck(f"#relations li:nth-child({contrasts}) input")
+    opened.show_everything()
+    assert opened.colour_at("omnichannel-support") == DIM_NODE, "only linked through the hidden relation"
+    opened.page.check(f"#relations li:nth-child({contrasts}) input")
+    opened.page.uncheck("#dim")
+    opened.page.check("#dim")
+    opened.show_everything()
+    assert opened.colour_at("omnichannel-support") != DIM_NODE
+    assert opened.colour_at("metric") == DIM_NODE
+    assert opened.errors == []
 
 
 def test_the_shipped_vocabulary_draws_every_concept_and_finds_them(browser: Any, tmp_path: Path) -> None:
