@@ -129,3 +129,11 @@ def test_malformed_param_is_a_usage_error(cli: CliRunner) -> None:
     done = cli("query", "synonyms-of-term", "--param", "CSAT")
     assert done.returncode == 2
     assert "NAME=VALUE" in done.stderr
+
+
+def test_table_writes_source_iris_with_the_src_prefix_not_cxg(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql",
+               "SELECT ?s WHERE { cxg:customer-satisfaction-score dct:source ?s }")
+    assert done.returncode == 0, done.stderr
+    assert "src:test-glossary" in done.stdout
+    assert "cxg:source/" not in done.stdout

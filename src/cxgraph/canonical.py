@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .namespaces import OWL, RDF, RDFS, XSD
 
-__all__ = ["canonical_ntriples", "rename_blank_nodes"]
+__all__ = ["blank_node_triples", "canonical_ntriples", "rename_blank_nodes"]
 
 _ROUNDS = 64
 #: Triples about these vocabularies' own terms are never exported.
@@ -61,11 +61,16 @@ def _blank_node_names(triples: list[ox.Triple]) -> dict[ox.BlankNode, str]:
     return names
 
 
-def rename_blank_nodes(store: ox.Store) -> None:
-    """Give every blank node of the default graph a name derived from its surroundings."""
+def blank_node_triples(store: ox.Store) -> list[ox.Triple]:
+    """The triples of ``store`` with a blank node as subject or object (usually few)."""
     result = store.query(_BLANK_QUADS)
     assert isinstance(result, ox.QuerySolutions)
-    triples = [ox.Triple(row[0], row[1], row[2]) for row in result]
+    return [ox.Triple(row[0], row[1], row[2]) for row in result]
+
+
+def rename_blank_nodes(store: ox.Store) -> None:
+    """Give every blank node of the default graph a name derived from its surroundings."""
+    triples = blank_node_triples(store)
     if not triples:
         return
     names = _blank_node_names(triples)

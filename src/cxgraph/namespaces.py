@@ -13,6 +13,7 @@ __all__ = [
     "SKOS",
     "SRC",
     "XSD",
+    "compact_iri",
 ]
 
 CX = "https://w3id.org/cxgraph/ontology#"
@@ -39,3 +40,18 @@ PREFIXES: dict[str, str] = {
     "xsd": XSD,
     "foaf": FOAF,
 }
+
+_PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
+
+
+def compact_iri(iri: str) -> str | None:
+    """``cxg:agent`` for an IRI in a known namespace with a plain local name, else None.
+
+    The namespace is everything up to the last ``/`` or ``#``, so the longest namespace wins
+    (``src:vistachat``, never ``cxg:source/vistachat``).
+    """
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    if prefix is None or cut == len(iri):
+        return None
+    return f"{prefix}:{iri[cut:]}"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, compact_iri
 from .resources import default_queries_dir
 
 __all__ = [
@@ -163,10 +163,7 @@ def _compact(term: object) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns) and len(term.value) > len(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return f"<{term.value}>"
+        return compact_iri(term.value) or f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):

@@ -22,7 +22,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES, RDF, XSD
+from ..canonical import blank_node_triples
+from ..namespaces import PREFIXES, RDF, XSD, compact_iri
 from .snapshot import Node, Snapshot, Term
 
 __all__ = ["JsonLdDocument", "JsonLdWriter", "to_jsonld"]
@@ -37,7 +38,6 @@ _BOOLEAN = XSD + "boolean"
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 _TERM_NAME = re.compile(r"[A-Za-z_][\w-]*")
 _RESERVED_TERMS = {"id", "type"} | set(PREFIXES)
-_PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,7 @@ class JsonLdDocument:
 
 
 def _compact(iri: str) -> str:
-    """``cxg:agent`` for a known namespace followed by a plain local name, else the IRI."""
-    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-    prefix = _PREFIX_OF.get(iri[:cut])
-    if prefix is None or cut == len(iri):
-        return iri
-    return f"{prefix}:{iri[cut:]}"
+    return compact_iri(iri) or iri
 
 
 def _node_ref(term: Node) -> str:
@@ -126,7 +121,6 @@ SELECT ?p ?kind ?dt (COUNT(*) AS ?n) (SUM(?native) AS ?natives) WHERE {
 }
 GROUP BY ?p ?kind ?dt
 """
-_BLANK_TRIPLES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
 
 
 def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
@@ -155,14 +149,17 @@ def _profile(snapshot: Snapshot) -> _Profile:
     outgoing: dict[ox.BlankNode, int] = defaultdict(int)
     uses: dict[ox.BlankNode, int] = defaultdict(int)
     blank_objects: list[tuple[str, ox.BlankNode]] = []
-    for s, p, o in _select(snapshot.store, _BLANK_TRIPLES):
-        if isinstance(s, ox.BlankNode):
-            outgoing[s] += 1
-            if p.value in (_FIRST, _REST):
-                cells[s][p.value] = o
-        if isinstance(o, ox.BlankNode):
-            uses[o] += 1
-            blank_objects.append((p.value, o))
+    for t in blank_node_triples(snapshot.store):
+        subj, pred, obj = t.subject, t.predicate.value, t.object
+        if isinstance(obj, ox.Triple):
+            continue
+        if isinstance(subj, ox.BlankNode):
+            outgoing[subj] += 1
+            if pred in (_FIRST, _REST):
+                cells[subj][pred] = obj
+        if isinstance(obj, ox.BlankNode):
+            uses[obj] += 1
+            blank_objects.append((pred, obj))
     pairs = {b: (c[_FIRST], c[_REST]) for b, c in cells.items() if outgoing[b] == 2 and len(c) == 2}
     lists, list_cells = _read_lists(pairs, uses)
     for p, o in blank_objects:
