@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 import rdflib
 from pyld import jsonld
 from rdflib.compare import isomorphic
@@ -190,3 +192,217 @@ def test_unwritable_export_folder_is_a_clear_error(cli: CliRunner, mini_ontology
     assert done.returncode == 2
     assert "cannot write the exports" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- the export set is swapped in as a whole ---------------------------------------------------
+
+
+def folder_contents(folder: Path) -> dict[str, bytes]:
+    """Every entry of ``folder``, hidden ones included, with its bytes."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def second_ontology(tmp_path: Path, mini_ontology: Path) -> Path:
+    """The test vocabulary plus one concept, so that its exports differ in every file."""
+    other = tmp_path / "ontology-b"
+    shutil.copytree(mini_ontology, other)
+    concepts = other / "concepts.ttl"
+    concepts.write_text(
+        concepts.read_text("utf-8")
+        + '\ncxg:first-response a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:broader cxg:metrics ;\n'
+        '    skos:prefLabel "First Response"@en ;\n'
+        '    skos:definition "The first answer a customer gets to a request."@en ;\n'
+        "    dct:source <https://w3id.org/cxgraph/source/test-glossary> .\n",
+        encoding="utf-8",
+    )
+    return other
+
+
+def reference_sets(cli: CliRunner, tmp_path: Path, ontologies: list[Path]) -> list[dict[str, bytes]]:
+    sets = []
+    for i, ontology in enumerate(ontologies):
+        out = tmp_path / f"reference-{i}" / "exports"
+        build(cli, ontology, out)
+        (out / "README.txt").write_text("kept across builds\n", encoding="utf-8")
+        sets.append(folder_contents(out))
+    assert sets[0]["cxgraph.nt"] != sets[1]["cxgraph.nt"]
+    return sets
+
+
+BUILD_WITHOUT_EXCHANGE = (
+    "import sys; import cxgraph.atomic as a; a._renameat2 = lambda: None; "
+    "from cxgraph.cli import run; sys.argv[0] = 'cxgraph'; run()"
+)
+
+
+def kill_builds_at_random(
+    cli: CliRunner, tmp_path: Path, mini_ontology: Path, command: list[str], kills: int, seed: int
+) -> dict[str, int]:
+    """SIGKILL ``kills`` builds at random moments; after each, the folder holds one whole set."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from cxgraph.atomic import leftovers, recover_folder
+
+    ontologies = [mini_ontology, second_ontology(tmp_path, mini_ontology)]
+    sets = reference_sets(cli, tmp_path, ontologies)
+    out = tmp_path / "site" / "exports"
+    build(cli, ontologies[0], out)
+    (out / "README.txt").write_text("kept across builds\n", encoding="utf-8")
+    assert folder_contents(out) == sets[0]
+
+    def run(ontology: Path) -> subprocess.Popen[bytes]:
+        args = [*command, "build", "--ontology", str(ontology), "--out", str(out), "--no-view", "-q"]
+        return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    started = time.monotonic()
+    assert run(ontologies[1]).wait(timeout=120) == 0
+    duration = time.monotonic() - started
+    assert folder_contents(out) == sets[1]
+    rng = random.Random(seed)
+    seen = {"old": 0, "new": 0, "missing, restored": 0, "killed while staging": 0, "most leftovers": 0}
+    current = 1
+    for n in range(kills):
+        target = 1 - current
+        # Half the kills anywhere in the build, half around its end, where the swap happens.
+        delay = rng.uniform(0, duration) if n % 2 else rng.uniform(0.7 * duration, 1.1 * duration)
+        process = run(ontologies[target])
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        if not out.exists():
+            # Only the two-rename swap has this instant; the next build moves the old set back.
+            assert command[-1] == BUILD_WITHOUT_EXCHANGE
+            recover_folder(out)
+            seen["missing, restored"] += 1
+        contents = folder_contents(out)
+        assert contents in (sets[0], sets[1]), f"kill {n} after {delay:.3f}s left a mixed folder"
+        state = 0 if contents == sets[0] else 1
+        seen["new" if state == target else "old"] += 1
+        current = state
+        found = leftovers(out)
+        seen["most leftovers"] = max(seen["most leftovers"], len(found))
+        seen["killed while staging"] += bool(found)
+        assert len(found) <= 2, found
+    assert run(ontologies[1 - current]).wait(timeout=120) == 0
+    assert folder_contents(out) == sets[1 - current]
+    assert leftovers(out) == []
+    assert sorted(p.name for p in out.parent.iterdir()) == ["exports"]
+    assert sys.executable  # the builds ran with this interpreter
+    return seen
+
+
+@pytest.mark.slow
+def test_killed_builds_leave_the_old_or_the_new_set_never_a_mix(
+    cli: CliRunner, mini_ontology: Path, tmp_path: Path
+) -> None:
+    import sys
+
+    seen = kill_builds_at_random(cli, tmp_path, mini_ontology, [sys.executable, "-m", "cxgraph"], kills=100, seed=7)
+    print("kills with renameat2 exchange:", seen)
+    assert seen["missing, restored"] == 0
+    assert seen["most leftovers"] <= 1
+
+
+@pytest.mark.slow
+def test_killed_builds_without_rename_exchange_recover_the_old_set(
+    cli: CliRunner, mini_ontology: Path, tmp_path: Path
+) -> None:
+    import sys
+
+    seen = kill_builds_at_random(cli, tmp_path, mini_ontology, [sys.executable, "-c", BUILD_WITHOUT_EXCHANGE],
+                                 kills=40, seed=11)
+    print("kills with two renames:", seen)
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, no handler catches it."""
+
+
+def test_a_build_killed_between_the_two_renames_is_recovered_by_the_next(
+    cli: CliRunner, mini_ontology: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import cxgraph.atomic as atomic
+
+    out = tmp_path / "exports"
+    build(cli, mini_ontology, out)
+    old = folder_contents(out)
+    monkeypatch.setattr(atomic, "_renameat2", lambda: None)
+    renames: list[tuple[str, str]] = []
+    real_rename = os.rename
+
+    def rename(a: str | Path, b: str | Path) -> None:
+        renames.append((str(a), str(b)))
+        if len(renames) == 2:
+            raise _Killed
+        real_rename(a, b)
+
+    staged = atomic.StagedFiles(out)
+    staged.add("cxgraph.ttl", b"new\n")
+    monkeypatch.setattr(atomic.os, "rename", rename)
+    with pytest.raises(_Killed):
+        staged.commit()
+    monkeypatch.setattr(atomic.os, "rename", real_rename)
+    staged._release()  # the process is gone, and its lock with it
+    assert not out.exists()
+    assert [Path(p).name for p in os.listdir(tmp_path) if ".old-" in p]
+    done = cli("build", "--ontology", mini_ontology, "--out", out, "--no-view")
+    assert done.returncode == 0, done.stderr
+    assert folder_contents(out) == old  # same vocabulary, so the same set, and nothing else
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_stale_staging_folders_and_temporary_files_are_removed_by_the_next_build(
+    cli: CliRunner, mini_ontology: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "exports"
+    build(cli, mini_ontology, out)
+    before = folder_contents(out)
+    stale = [tmp_path / ".exports.build-abcd1234", tmp_path / ".exports.old-efgh5678"]
+    for folder in stale:
+        folder.mkdir()
+        (folder / "cxgraph.ttl").write_text("half", encoding="utf-8")
+    (out / ".cxgraph.ttl.k2j4h5g6.tmp").write_text("half", encoding="utf-8")
+    build(cli, mini_ontology, out)
+    assert folder_contents(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".exports")) == []
+
+
+def test_a_staging_folder_of_a_running_build_is_left_alone(tmp_path: Path) -> None:
+    from cxgraph.atomic import StagedFiles, leftovers, recover_folder
+
+    out = tmp_path / "exports"
+    running = StagedFiles(out)
+    running.add("cxgraph.ttl", b"new\n")
+    assert recover_folder(out) == []
+    assert len(leftovers(out)) == 1
+    assert [p.name for p in running.commit()] == ["cxgraph.ttl"]
+    assert folder_contents(out) == {"cxgraph.ttl": b"new\n"}
+    assert leftovers(out) == []
+
+
+def test_a_rebuild_keeps_other_files_in_the_folder(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    done = cli("build", "--ontology", mini_ontology, "--out", out)
+    assert done.returncode == 0, done.stderr
+    (out / "notes").mkdir()
+    (out / "notes" / "read-me.txt").write_text("ours\n", encoding="utf-8")
+    view = (out / "cxgraph.html").read_bytes()
+    build(cli, mini_ontology, out)  # --no-view: the earlier view stays
+    assert (out / "cxgraph.html").read_bytes() == view
+    assert (out / "notes" / "read-me.txt").read_text(encoding="utf-8") == "ours\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_the_export_folder_cannot_be_the_current_folder(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("x", encoding="utf-8")
+    done = cli("build", "--ontology", mini_ontology, "--out", ".", "--no-view", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "cannot write the exports" in done.stderr and "a folder of their own" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "x"

@@ -96,10 +96,12 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
 
     Writes cxgraph.ttl, cxgraph.jsonld (+ context.jsonld), cxgraph.nt, cxgraph.rdf,
     cxgraph.csv, void.ttl and the HTML graph view cxgraph.html into --out. Nothing is
-    written when the vocabulary fails its checks; the files are replaced together, each
-    atomically, once every file and every check is done.
+    written when the vocabulary fails its checks. The new files are written into a hidden
+    folder beside --out and, once every file and every check is done, swapped in as a whole,
+    so the folder always holds either the complete old set or the complete new one. What an
+    interrupted build left behind is cleaned up by the next one.
     """
-    from .atomic import StagedFiles
+    from .atomic import StagedFiles, recover_folder
     from .background import in_background
     from .checks import run_checks
     from .export import render_exports, take_snapshot
@@ -108,13 +110,15 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
 
     progress = Progress(quiet)
     try:
+        for path in recover_folder(out_dir):
+            progress.say(f"removed {path.name}, left behind by an interrupted build")
+        staged = StagedFiles(out_dir)  # refuses a folder that cannot be replaced, before any work
         vocabulary = load_vocabulary(ontology_dir)
         progress.say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
         graph = complete(vocabulary)
         progress.say(f"inferred {graph.entailed:,} SKOS triples")
         # Check in a second process while this one renders; nothing appears until both are done.
         checking = in_background(run_checks, graph.store)
-        staged = StagedFiles(out_dir)
         try:
             snapshot = take_snapshot(graph.store)
             render_exports(
