@@ -5,13 +5,19 @@ from __future__ import annotations
 __all__ = [
     "CX",
     "CXG",
+    "DCAT",
     "DCT",
+    "FOAF",
+    "ISOTHES",
     "OWL",
     "PREFIXES",
+    "PROV",
     "RDF",
     "RDFS",
+    "SCHEMA",
     "SKOS",
     "SRC",
+    "VCARD",
     "XSD",
     "compact_iri",
 ]
@@ -26,6 +32,11 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 FOAF = "http://xmlns.com/foaf/0.1/"
+ISOTHES = "http://purl.org/iso25964/skos-thes#"
+PROV = "http://www.w3.org/ns/prov#"
+SCHEMA = "https://schema.org/"
+DCAT = "http://www.w3.org/ns/dcat#"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
 
 #: Prefixes written into every export and offered to every query, in a stable order.
 PREFIXES: dict[str, str] = {
@@ -39,6 +50,11 @@ PREFIXES: dict[str, str] = {
     "rdfs": RDFS,
     "xsd": XSD,
     "foaf": FOAF,
+    "isothes": ISOTHES,
+    "prov": PROV,
+    "schema": SCHEMA,
+    "dcat": DCAT,
+    "vcard": VCARD,
 }
 
 _PREFIX_OF = {namespace: prefix for prefix, namespace in PREFIXES.items()}

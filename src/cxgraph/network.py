@@ -39,6 +39,7 @@ class NetworkStats:
     links: dict[str, int]
     deepest: int
     polyhierarchy: int
+    widest: tuple[str, int]
     components: int
     largest_component: int
     hubs: list[tuple[str, int]]
@@ -51,6 +52,7 @@ class NetworkStats:
             "links": self.links,
             "deepest_level": self.deepest,
             "concepts_with_several_broader": self.polyhierarchy,
+            "largest_fan_out": {"concept": self.widest[0], "narrower": self.widest[1]},
             "connected_components": self.components,
             "largest_component": self.largest_component,
             "most_linked": [{"concept": c, "links": n} for c, n in self.hubs],
@@ -76,6 +78,7 @@ def network_stats(model: ViewModel, top: int = 5) -> NetworkStats:
         links=dict(sorted(Counter(d["relation"] for _, _, d in graph.edges(data=True)).items())),
         deepest=max((c.depth for c in model.concepts), default=0),
         polyhierarchy=sum(1 for c in model.concepts if len(c.broader) > 1),
+        widest=max(((c.pref_label, len(c.narrower)) for c in model.concepts), key=lambda x: (x[1], x[0]), default=("", 0)),
         components=len(components),
         largest_component=max((len(c) for c in components), default=0),
         hubs=degree[:top],

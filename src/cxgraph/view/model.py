@@ -66,6 +66,7 @@ _SEE_ALSO = _n(RDFS + "seeAlso")
 #: Note properties shown on the concept card, in the order they are shown, with their headings.
 NOTE_PROPERTIES: tuple[tuple[str, str], ...] = (
     (CX + "disagreementNote", "Where sources disagree"),
+    (CX + "implementationNote", "Where implementations differ"),
     (SKOS + "scopeNote", "Scope note"),
     (SKOS + "note", "Note"),
     (SKOS + "example", "Example"),
@@ -74,6 +75,8 @@ NOTE_PROPERTIES: tuple[tuple[str, str], ...] = (
     (SKOS + "editorialNote", "Editorial note"),
 )
 _NOTE_IRIS = frozenset(iri for iri, _ in NOTE_PROPERTIES)
+#: cx: label properties; their values are shown with the alternative labels they entail, not as facts.
+_LABEL_KINDS = frozenset({CX + "acronym"})
 
 #: The key of the hierarchical edge type (narrower concept → broader concept).
 BROADER_KEY = "broader"
@@ -328,7 +331,7 @@ def _facts(store: ox.Store, node: ox.NamedNode, skip: set[str]) -> list[tuple[st
     values: dict[str, set[str]] = defaultdict(set)
     for q in store.quads_for_pattern(node, None, None, _DEFAULT):
         prop = q.predicate.value
-        if not prop.startswith(CX) or prop in skip or prop in _NOTE_IRIS:
+        if not prop.startswith(CX) or prop in skip or prop in _NOTE_IRIS or prop in _LABEL_KINDS:
             continue
         values[_label_of(store, q.predicate)].add(_format_value(store, q.object))
     return [(label, ", ".join(sorted(vals))) for label, vals in sorted(values.items())]
