@@ -200,3 +200,172 @@ def test_bearer_token_and_refused_credentials(recorder: tuple[str, type[_Recorde
     assert refused.returncode == 2
     assert "HTTP 401" in refused.stderr
     assert "--user" in refused.stderr  # the hint says how to authenticate
+
+
+class _Store(BaseHTTPRequestHandler):
+    """A Graph Store stand-in on loopback: checks basic auth, trickles its answer, or redirects."""
+
+    protocol_version = "HTTP/1.1"
+    mode = "auth"  # "auth", "trickle", "silent", "slow-reader" or "redirect"
+    expected = ""
+    location = ""
+    seen: ClassVar[list[dict[str, str]]] = []
+    stop: ClassVar[threading.Event] = threading.Event()
+
+    def do_PUT(self) -> None:
+        if self.mode == "slow-reader":  # takes the upload 4 KiB every 0.1 s
+            self.seen.append({"auth": "", "path": self.path, "size": self.headers.get("Content-Length", "")})
+            while not self.stop.wait(0.1) and self.rfile.read(4096):
+                pass
+            return
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.seen.append({"auth": self.headers.get("Authorization", ""), "path": self.path, "size": str(len(body))})
+        if self.mode == "trickle":
+            answer = b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n" + b"X-Padding: " + b"." * 200 + b"\r\n\r\n"
+            for byte in answer:  # one byte every 0.4 s: each read is quick, the whole answer takes 80 s
+                if self.stop.wait(0.4):
+                    return
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+            return
+        if self.mode == "silent":
+            self.stop.wait(60)
+            return
+        if self.mode == "redirect":
+            self.send_response(307)
+            self.send_header("Location", self.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.headers.get("Authorization") == self.expected:
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        got = base64.b64decode(self.headers.get("Authorization", "Basic ").split()[-1] or b"").decode()
+        text = f"bad credentials {got}".encode()  # a careless store that echoes them
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="test"')
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def store() -> Iterator[tuple[int, type[_Store]]]:
+    from http.server import ThreadingHTTPServer
+
+    handler = type("Store", (_Store,), {"seen": [], "stop": threading.Event()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield int(server.server_address[1]), handler
+    handler.stop.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_max_time_bounds_a_push_to_a_store_that_trickles(store: tuple[int, type[_Store]]) -> None:
+    port, handler = store
+    handler.mode = "trickle"
+    started = time.monotonic()
+    done = cxgraph("push", f"http://127.0.0.1:{port}/store", "--ontology", str(VOCABULARY),
+                   "--timeout", "2", "--max-time", "3")
+    elapsed = time.monotonic() - started
+    assert done.returncode == 2, done.stderr
+    assert "did not finish within 3 s (--max-time)" in done.stderr
+    assert "Traceback" not in done.stderr and "unexpected" not in done.stderr
+    assert elapsed < 20  # start-up and serialising included; without the deadline it takes 80 s
+    assert len(handler.seen) == 1
+
+
+def test_a_store_that_does_not_answer_is_reported_after_timeout(store: tuple[int, type[_Store]]) -> None:
+    port, handler = store
+    handler.mode = "silent"  # reads the upload, then never answers
+    done = cxgraph("push", f"http://127.0.0.1:{port}/store", "--ontology", str(VOCABULARY), "--timeout", "1")
+    assert done.returncode == 2
+    assert "did not answer within 1 s (--timeout)" in done.stderr
+
+
+def test_credentials_in_the_url_are_used_and_never_printed(store: tuple[int, type[_Store]]) -> None:
+    port, handler = store
+    handler.expected = "Basic " + base64.b64encode(b"admin:s3cr@t!").decode()
+    done = cxgraph("push", f"http://admin:s3cr%40t!@127.0.0.1:{port}/store", "--ontology", str(VOCABULARY))
+    assert done.returncode == 0, done.stderr
+    assert handler.seen[-1]["auth"] == handler.expected
+    assert handler.seen[-1]["path"].startswith("/store?graph=")
+    for secret in ("s3cr@t!", "s3cr%40t!"):
+        assert secret not in done.stdout + done.stderr
+    assert f"http://admin:***@127.0.0.1:{port}/store" in done.stdout
+
+
+def test_refused_credentials_from_the_url_are_blanked_out_of_every_message(
+    store: tuple[int, type[_Store]],
+) -> None:
+    port, handler = store
+    handler.expected = "Basic " + base64.b64encode(b"admin:right-one").decode()
+    done = cxgraph("push", f"http://admin:wrong-one@127.0.0.1:{port}/store", "--ontology", str(VOCABULARY))
+    assert done.returncode == 2
+    assert "HTTP 401" in done.stderr and "bad credentials admin:***" in done.stderr
+    assert "wrong-one" not in done.stdout + done.stderr
+    assert f"http://admin:***@127.0.0.1:{port}/store" in done.stderr
+    env = {**os.environ, "CXGRAPH_PUSH_PASSWORD": "env-secret"}
+    both = cxgraph("push", f"http://admin:wrong-one@127.0.0.1:{port}/store", "--ontology", str(VOCABULARY),
+                   "--user", "other", env=env)
+    assert both.returncode == 2
+    assert "either in the URL or with --user/--password, not both" in both.stderr
+    assert "wrong-one" not in both.stderr and "env-secret" not in both.stderr
+
+
+def test_an_unreachable_store_with_credentials_in_the_url_does_not_print_them() -> None:
+    done = cxgraph("push", f"http://admin:hunter22@127.0.0.1:{free_port()}/store", "--ontology", str(VOCABULARY))
+    assert done.returncode == 2
+    assert "cannot reach the store" in done.stderr
+    assert "hunter22" not in done.stderr and "admin:***@127.0.0.1" in done.stderr
+
+
+def test_a_redirect_to_another_host_is_reported_with_its_target_and_not_followed(
+    store: tuple[int, type[_Store]], recorder: tuple[str, type[_Recorder]]
+) -> None:
+    port, handler = store
+    other_url, other = recorder
+    other_port = other_url.split(":")[-1].split("/")[0]
+    handler.mode = "redirect"
+    handler.location = f"http://localhost:{other_port}/store?graph=x"
+    done = cxgraph("push", f"http://admin:pw-in-url@127.0.0.1:{port}/store", "--ontology", str(VOCABULARY))
+    assert done.returncode == 2
+    assert "HTTP 307" in done.stderr
+    assert f"a redirect to http://localhost:{other_port}/store?graph=x (another host)" in done.stderr
+    assert f"cxgraph push http://localhost:{other_port}/store" in done.stderr
+    assert "pw-in-url" not in done.stderr
+    assert other.seen == []  # neither the data nor the credentials went there
+
+
+def test_a_redirect_on_the_same_host_names_the_full_target(store: tuple[int, type[_Store]]) -> None:
+    port, handler = store
+    handler.mode = "redirect"
+    handler.location = "/store/"
+    done = cxgraph("push", f"http://127.0.0.1:{port}/store", "--ontology", str(VOCABULARY))
+    assert done.returncode == 2
+    assert f"a redirect to http://127.0.0.1:{port}/store/ (another URL on this host)" in done.stderr
+    assert len(handler.seen) == 1
+
+
+def test_max_time_bounds_an_upload_the_store_reads_slowly(store: tuple[int, type[_Store]]) -> None:
+    from cxgraph.server.push import PushError, push_graph
+
+    port, handler = store
+    handler.mode = "slow-reader"
+    started = time.monotonic()
+    with pytest.raises(PushError, match=r"did not finish within 2 s \(--max-time\)"):
+        push_graph(f"http://127.0.0.1:{port}/store", b"<urn:a> <urn:b> <urn:c> .\n" * 2_000_000,
+                   "application/n-triples", timeout=5, max_time=2)
+    assert time.monotonic() - started < 10
+    assert handler.seen

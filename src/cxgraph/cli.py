@@ -347,13 +347,18 @@ def _named_queries_for_page() -> tuple[dict[str, str], ...]:
 @click.option("--digest", is_flag=True, help="Use HTTP digest authentication (Virtuoso) instead of basic.")
 @click.option("--token", envvar="CXGRAPH_PUSH_TOKEN", default=None, help="Bearer token [env: CXGRAPH_PUSH_TOKEN].")
 @click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
-              help="Seconds to wait for the store.")
+              help="Seconds to wait for the store at each step: connecting, and each read or write.")
+@click.option("--max-time", type=click.FloatRange(min=1), default=600.0, show_default=True,
+              help="Seconds the whole push may take, upload and answer included.")
 def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri: str | None, default_graph: bool,
-         fmt: str, user: str | None, password: str | None, digest: bool, token: str | None, timeout: float) -> None:
+         fmt: str, user: str | None, password: str | None, digest: bool, token: str | None, timeout: float,
+         max_time: float) -> None:
     """Publish the vocabulary to a triple store with the SPARQL 1.1 Graph Store Protocol.
 
     URL is the store's Graph Store endpoint; one HTTP PUT to URL?graph=IRI replaces that
-    graph, so pushing again leaves one copy.
+    graph, so pushing again leaves one copy. A user and password may be written in the URL
+    (http://USER:PASSWORD@HOST/...); messages never show the password. Redirects are reported
+    with their target, not followed.
 
     \b
     Graph Store endpoints:
@@ -362,7 +367,7 @@ def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri
       Oxigraph            http://HOST:7878/store
       Virtuoso            http://HOST:8890/sparql-graph-crud-auth   (with --digest)
     """
-    from .server.push import DEFAULT_GRAPH_IRI, Credentials, push_graph
+    from .server.push import DEFAULT_GRAPH_IRI, Credentials, push_graph, redact_url
     from .server.source import served_store
 
     if default_graph and graph_iri is not None:
@@ -380,11 +385,12 @@ def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri
                             prefixes=PREFIXES if fmt == "turtle" else None) or b""
         progress.say(f"serialised {len(store):,} triples ({len(data):,} bytes of {rdf_format.name})")
         result = push_graph(url, data, rdf_format.media_type, target,
-                            Credentials(user=user, password=password, token=token, digest=digest), timeout=timeout)
+                            Credentials(user=user, password=password, token=token, digest=digest), timeout=timeout,
+                            max_time=max_time)
     except CxgraphError as error:
         _fail(error)
     where = f"graph <{target}>" if target else "the default graph"
-    click.echo(f"Pushed {len(store):,} triples into {where} at {url} (HTTP {result.status})")
+    click.echo(f"Pushed {len(store):,} triples into {where} at {redact_url(url)} (HTTP {result.status})")
 
 
 @main.command("import", short_help="Map a team's glossary onto the vocabulary.", epilog=EXIT_CODES_HELP)
@@ -532,6 +538,7 @@ def stats(ontology_dir: Path | None, as_json: bool, top: int) -> None:
     click.echo(f"concepts                 {figures.concepts:,} ({figures.top_concepts} top concepts)")
     click.echo(f"deepest level            {figures.deepest} below a top concept")
     click.echo(f"several broader concepts {figures.polyhierarchy:,}")
+    click.echo(f"largest fan-out          {figures.widest[1]:,} narrower ({figures.widest[0]})")
     click.echo(f"connected components     {figures.components} (largest: {figures.largest_component:,} concepts)")
     click.echo("links by relation")
     for relation, count in figures.links.items():
