@@ -81,7 +81,7 @@ def test_jsonld_context_is_inline_readable_and_also_written_alone(
     assert csat["prefLabel"] == {"en": "Customer Satisfaction Score"}
     assert csat["altLabel"] == {"en": ["CSAT", "Customer Satisfaction"]}
     assert csat["broader"] == "cxg:metrics"
-    assert csat["higherIsBetter"] is True
+    assert csat["direction"] == "cx:higherIsBetterDirection"
     assert csat["scaleMax"] == 100
     tiers = next(n for n in document["@graph"] if n["id"] == "cxg:support-tier-sequence")
     assert tiers["memberList"] == ["cxg:support-tier-1", "cxg:support-tier-2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,13 @@ def test_clean_vocabulary_passes(cli: CliRunner, mini_ontology: Path) -> None:
          " skos:broader cxg:metrics .", "concept-not-in-scheme"),
         ('cxg:handle-time skos:definition "Another definition."@en .', "definition-not-unique-per-language"),
         ('cxg:seq a skos:OrderedCollection ; skos:memberList ( cxg:survey ) .', "ordered-collection-notation"),
+        ("cxg:handle-time cx:direction cx:percentage .", "metric-facts-malformed"),
+        ("cxg:handle-time cx:higherIsBetter false .", "metric-facts-malformed"),
+        ("cxg:handle-time cx:direction cx:targetBandDirection .", "metric-facts-malformed"),
+        ('cxg:survey skos:notation "1"^^xsd:integer .', "notation-shared"),
+        ("\n".join(f'cxg:kind-{i} a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:broader cxg:survey ;'
+                   f' skos:prefLabel "Kind {i}"@en ; skos:definition "Test kind {i}."@en .' for i in range(26)),
+         "concept-fan-out"),
     ],
 )
 def test_each_check_catches_its_violation(cli: CliRunner, mini_ontology: Path, turtle: str, check: str) -> None:
@@ -63,9 +71,17 @@ def test_each_check_catches_its_violation(cli: CliRunner, mini_ontology: Path, t
     assert "check FAILED" in done.stdout
 
 
+@pytest.mark.parametrize("label", ["Surveys", "survey", "SURVEY"])
+def test_alt_label_that_only_changes_case_or_plural_is_a_warning(cli: CliRunner, mini_ontology: Path, label: str) -> None:
+    add(mini_ontology, f'cxg:survey skos:altLabel "{label}"@en .')
+    done = cli("check", "--ontology", mini_ontology)
+    assert "WARNING alt-label-only-case-or-plural:" in done.stdout, done.stdout
+    assert f'"{label}" differs from "Survey"' in done.stdout
+
+
 def test_missing_scheme_metadata_is_reported_by_name(cli: CliRunner, mini_ontology: Path) -> None:
     cx = mini_ontology / "cx.ttl"
-    cx.write_text(cx.read_text("utf-8").replace('owl:versionInfo "0.1.0" ;', ""), encoding="utf-8")
+    cx.write_text(re.sub(r'owl:versionInfo "[^"]*" ;', "", cx.read_text("utf-8")), encoding="utf-8")
     done = cli("check", "--ontology", mini_ontology)
     assert done.returncode == 1
     assert "has no owl:versionInfo" in done.stdout
