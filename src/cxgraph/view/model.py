@@ -54,6 +54,7 @@ _HAS_TOP = _n(SKOS + "hasTopConcept")
 _SUB_PROPERTY = _n(RDFS + "subPropertyOf")
 _INVERSE = _n(OWL + "inverseOf")
 _SYMMETRIC = _n(OWL + "SymmetricProperty")
+_DEPRECATED = _n(OWL + "deprecated")
 _LABEL = _n(RDFS + "label")
 _SOURCE = _n(DCT + "source")
 _TITLE = _n(DCT + "title")
@@ -341,7 +342,9 @@ def build_model(store: ox.Store) -> ViewModel:
     """Read the concepts, their card fields and the drawn edges from a complete store."""
     title, version = _scheme_title(store)
     props = _Properties(store)
-    concept_nodes = sorted({_iri(q.subject) for q in store.quads_for_pattern(None, _TYPE, _CONCEPT, _DEFAULT)} - {""})
+    # Deprecated concepts stay in the exports (their IRIs keep resolving) but are not drawn.
+    deprecated = {_iri(q.subject) for q in store.quads_for_pattern(None, _DEPRECATED, None, _DEFAULT) if q.object.value == "true"}
+    concept_nodes = sorted({_iri(q.subject) for q in store.quads_for_pattern(None, _TYPE, _CONCEPT, _DEFAULT)} - {""} - deprecated)
     slugs = _assign_slugs(concept_nodes)
     associative = props.associative()
     relation_props = set(associative)
