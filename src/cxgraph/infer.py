@@ -10,6 +10,10 @@ None of the three rules joins two data triples, so the closure can be computed o
 first: each property gets the list of (property, direction) forms its triples entail, and one
 SPARQL ``INSERT`` per form writes them, entirely inside Oxigraph. The test suite keeps owlrl as
 the oracle this closure must agree with.
+
+Ordered collections get two more entailments first: each is a ``skos:Collection`` and has a
+``skos:member`` for every item of its ``skos:memberList`` (SKOS S36), so tools that only read
+``skos:member`` still list the support tiers and priority levels.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import OWL, RDF, RDFS
+from .namespaces import OWL, RDF, RDFS, SKOS
 
 __all__ = ["PropertyAxioms", "entail", "entailment_forms", "materialise", "skos_axioms"]
 
@@ -112,11 +116,22 @@ def _updates(forms: dict[str, set[Form]]) -> list[str]:
     return updates
 
 
+#: SKOS S36 (an ordered collection's list items are its members) and the class axiom that an
+#: ordered collection is a collection. owlrl derives the second but not the first, which reads
+#: an RDF list; both are what tools such as pyLODE and Skosmos look for.
+_COLLECTION_UPDATES = (
+    f"INSERT {{ ?c a <{SKOS}Collection> }} WHERE {{ ?c a <{SKOS}OrderedCollection> }}",
+    f"INSERT {{ ?c <{SKOS}member> ?m }} WHERE {{ ?c <{SKOS}memberList>/<{RDF}rest>*/<{RDF}first> ?m }}",
+)
+
+
 def materialise(store: ox.Store) -> int:
     """Add to ``store``'s default graph every triple it entails; returns how many were new."""
     axioms = skos_axioms()
     axioms.add_store(store)
     before = len(store)
+    for update in _COLLECTION_UPDATES:
+        store.update(update)
     for update in _updates(entailment_forms(axioms)):
         store.update(update)
     return len(store) - before
