@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import pyoxigraph as ox
 import rdflib
 from pyld import jsonld
 from rdflib.compare import isomorphic
@@ -161,15 +162,25 @@ def test_void_describes_the_dataset_and_its_files(cli: CliRunner, mini_ontology:
     out = tmp_path / "out"
     build(cli, mini_ontology, out)
     void = rdflib.Graph().parse(out / "void.ttl", format="turtle")
-    dataset = (out / "void.ttl").resolve().as_uri() + "#dataset"
+    base = "https://w3id.org/cxgraph/"
+    dataset = rdflib.URIRef(base + "void.ttl#dataset")
     triples = read(out, "cxgraph.nt", "nt")
-    assert void.value(rdflib.URIRef(dataset), VOID.triples).toPython() == len(triples)
+    assert void.value(dataset, VOID.triples).toPython() == len(triples)
     concepts = set(triples.subjects(RDF.type, SKOS.Concept))
-    assert void.value(rdflib.URIRef(dataset), VOID.entities).toPython() == len(concepts)
-    dumps = {str(o) for o in void.objects(rdflib.URIRef(dataset), VOID.dataDump)}
-    assert dumps == {(out / f).resolve().as_uri() for f in ["cxgraph.ttl", "cxgraph.nt", "cxgraph.rdf", "cxgraph.jsonld"]}
-    for distribution in void.objects(rdflib.URIRef(dataset), DCAT.distribution):
-        assert Path(str(distribution).removeprefix("file://")).is_file()
+    assert void.value(dataset, VOID.entities).toPython() == len(concepts)
+    dumps = {str(o) for o in void.objects(dataset, VOID.dataDump)}
+    assert dumps == {base + f for f in ["cxgraph.ttl", "cxgraph.nt", "cxgraph.rdf", "cxgraph.jsonld"]}
+    for distribution in void.objects(dataset, DCAT.distribution):
+        assert (out / str(distribution).removeprefix(base)).is_file()
+
+
+def test_void_has_only_absolute_iris_so_strict_loaders_read_it(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(cli, mini_ontology, out)
+    store = ox.Store()
+    store.load(path=str(out / "void.ttl"), format=ox.RdfFormat.TURTLE)  # no base IRI given: must not fail
+    assert len(store) > 10
+    assert "<#" not in (out / "void.ttl").read_text(encoding="utf-8")
 
 
 def test_failing_checks_create_no_export_folder_and_leave_no_temporary_files(

@@ -35,11 +35,13 @@ def render_exports(
     sink: Callable[[str, bytes], None],
     progress: Callable[[str], None] | None = None,
     extra_files: tuple[str, ...] = (),
+    base_url: str | None = None,
 ) -> None:
     """Render every RDF and table export of the snapshot, handing each file to ``sink``.
 
     Files are handed over as soon as they are rendered, so at most one is held in memory.
-    ``extra_files`` names other files written beside them (the HTML view), for ``void.ttl``.
+    ``extra_files`` names other files written beside them (the HTML view), for ``void.ttl``;
+    ``base_url`` is where the files are published (default: the concept scheme's namespace).
     """
 
     def step(name: str) -> None:
@@ -65,4 +67,4 @@ def render_exports(
     sink("cxgraph.nt", to_ntriples(snapshot))
     step("cxgraph.rdf")
     sink("cxgraph.rdf", to_rdfxml(snapshot))
-    sink("void.ttl", to_void(snapshot, [*EXPORT_FILES, *extra_files]))
+    sink("void.ttl", to_void(snapshot, [*EXPORT_FILES, *extra_files], base_url))

@@ -2,9 +2,11 @@
 
 ``void.ttl`` says what the dataset is (title, description, licence, version, taken from the
 concept scheme), how big it is (triples, concepts, distinct subjects), which vocabularies it
-uses, and lists each export file as a distribution with its media type. Download links are
-relative IRIs, so they resolve to the files beside ``void.ttl`` wherever the folder is
-published.
+uses, and lists each export file as a distribution with its media type. Every IRI is absolute,
+so loaders that refuse relative IRIs without a base (Oxigraph, pyoxigraph) read it and every
+tool gets the same IRIs: the files are described at ``BASE/cxgraph.ttl`` and so on, and the
+dataset is ``BASE/void.ttl#dataset``. ``BASE`` defaults to the namespace of the concept scheme
+(``https://w3id.org/cxgraph/``); ``cxgraph build --base-url`` sets where the files are published.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import pyoxigraph as ox
 from ..namespaces import CX, DCT, OWL, SKOS
 from .snapshot import Snapshot
 
-__all__ = ["DISTRIBUTIONS", "to_void"]
+__all__ = ["DISTRIBUTIONS", "default_base_url", "to_void"]
 
 #: Export file → (media type, format name), in the order they are listed.
 DISTRIBUTIONS: dict[str, tuple[str, str]] = {
@@ -56,8 +58,13 @@ def _one(store: ox.Store, query: str) -> ox.QuerySolution | None:
     return next(iter(result), None)
 
 
-def to_void(snapshot: Snapshot, files: list[str]) -> bytes:
-    """Describe the dataset and the export ``files`` that are written beside it."""
+def default_base_url(scheme_iri: str) -> str:
+    """The namespace of a scheme IRI: everything up to its last ``/`` or ``#``."""
+    return scheme_iri[: max(scheme_iri.rfind("/"), scheme_iri.rfind("#")) + 1]
+
+
+def to_void(snapshot: Snapshot, files: list[str], base_url: str | None = None) -> bytes:
+    """Describe the dataset and the export ``files`` published at ``base_url``."""
     triples = snapshot.ntriples.count(b"\n")
     subjects = len({line.split(b" ", 1)[0] for line in snapshot.ntriples.splitlines()})
     scheme = _one(snapshot.store, _SCHEME)
@@ -72,8 +79,12 @@ def to_void(snapshot: Snapshot, files: list[str]) -> bytes:
         f"@prefix owl:  <{OWL}> .",
         "@prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .",
         "",
-        "<#dataset> a void:Dataset, dcat:Dataset ;",
     ]
+    if base_url is None:
+        base_url = default_base_url(scheme["scheme"].value) if scheme is not None else "https://w3id.org/cxgraph/"
+    if not base_url.endswith(("/", "#")):
+        base_url += "/"
+    lines.append(f"<{base_url}void.ttl#dataset> a void:Dataset, dcat:Dataset ;")
     if scheme is not None:
         lines.append(f"    void:rootResource <{scheme['scheme'].value}> ;")
         for key, prop in (("title", "dct:title"), ("description", "dct:description"),
@@ -92,15 +103,15 @@ def to_void(snapshot: Snapshot, files: list[str]) -> bytes:
     ]
     listed = [f for f in DISTRIBUTIONS if f in files]
     dumps = [f for f in listed if f in ("cxgraph.ttl", "cxgraph.nt", "cxgraph.rdf", "cxgraph.jsonld")]
-    lines.append("    void:dataDump " + ", ".join(f"<{f}>" for f in dumps) + " ;")
-    lines.append("    dcat:distribution " + ", ".join(f"<{f}>" for f in listed) + " .")
+    lines.append("    void:dataDump " + ", ".join(f"<{base_url}{f}>" for f in dumps) + " ;")
+    lines.append("    dcat:distribution " + ", ".join(f"<{base_url}{f}>" for f in listed) + " .")
     for name in listed:
         media, title = DISTRIBUTIONS[name]
         lines += [
             "",
-            f"<{name}> a dcat:Distribution ;",
+            f"<{base_url}{name}> a dcat:Distribution ;",
             f'    dct:title "{title}"@en ;',
             f'    dcat:mediaType "{media}" ;',
-            f"    dcat:downloadURL <{name}> .",
+            f"    dcat:downloadURL <{base_url}{name}> .",
         ]
     return ("\n".join(lines) + "\n").encode("utf-8")
