@@ -26,9 +26,9 @@ def _profile() -> rdflib.Graph:
 def _results(data: rdflib.Graph) -> list[tuple[str, str, str]]:
     from pyshacl import validate
 
-    _, report, _ = validate(data, shacl_graph=_profile(), inference="none", allow_warnings=True)
+    _, report, _ = validate(data, shacl_graph=_profile(), inference="none")
     return sorted(
-        (str(report.value(r, SH.severity)).rsplit("#", 1)[-1], str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)))
+        (str(report.value(r, SH.resultSeverity)).rsplit("#", 1)[-1], str(report.value(r, SH.focusNode)), str(report.value(r, SH.resultMessage)))
         for r in report.subjects(rdflib.RDF.type, SH.ValidationResult)
     )
 
