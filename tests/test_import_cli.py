@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -144,4 +145,141 @@ def test_apply_refuses_a_patch_that_would_break_a_check_naming_the_check(vocabul
     with pytest.raises(VocabularyError, match="would break these checks: label-on-two-concepts") as caught:
         apply_patch(broken, vocabulary)
     assert caught.value.exit_code == 1
+    assert not (vocabulary / "imports").exists()
+
+
+def test_an_unclosed_csv_quote_exits_2_naming_the_line_and_writes_nothing(
+    cli: CliRunner, vocabulary: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "team.csv"
+    source.write_text('term,definition\nWarm Transfer,"A hand-over with an introduction.\nSalvage Offer,A discount.\n',
+                      encoding="utf-8")
+    patch = tmp_path / "patch.ttl"
+    before = snapshot(vocabulary)
+    done = cli("import", source, "--ontology", vocabulary, "--out", patch, "--apply")
+    assert done.returncode == 2
+    assert f"{source}: line 2: a quoted field opens here and is never closed" in done.stderr
+    assert not patch.exists() and snapshot(vocabulary) == before
+
+
+def test_max_size_caps_the_input_with_a_clear_message(cli: CliRunner, vocabulary: Path) -> None:
+    done = cli("import", "/dev/zero", "--ontology", vocabulary, "--max-size", "2M", timeout=60)
+    assert done.returncode == 2
+    assert "/dev/zero: larger than the 2 MiB a glossary may be" in done.stderr and "--max-size" in done.stderr
+    done = cli("import", "/dev/zero", "--ontology", vocabulary, timeout=120)  # the default limit, 50 MiB
+    assert done.returncode == 2 and "larger than the 50 MiB" in done.stderr
+    bad = cli("import", TEAM, "--ontology", vocabulary, "--max-size", "huge")
+    assert bad.returncode == 2 and "--max-size 'huge'" in bad.stderr
+
+
+def test_out_cannot_overwrite_the_glossary_itself(cli: CliRunner, vocabulary: Path, tmp_path: Path) -> None:
+    source = tmp_path / "team.txt"
+    source.write_bytes(TEAM.read_bytes())
+    done = cli("import", source, "--ontology", vocabulary, "--out", source)
+    assert done.returncode == 2 and "would overwrite the glossary" in done.stderr
+    assert source.read_bytes() == TEAM.read_bytes()
+
+
+def run_import_in_process(*args: str | Path) -> tuple[int, str]:
+    from click.testing import CliRunner as ClickRunner
+
+    from cxgraph.cli import main
+
+    result = ClickRunner().invoke(main, ["import", *map(str, args)])
+    return result.exit_code, result.stderr
+
+
+def no_space(*args: object, **kwargs: object) -> None:
+    import errno
+
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_when_applying_names_the_file_and_leaves_nothing_behind(
+    vocabulary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cxgraph.atomic
+
+    before = snapshot(vocabulary)
+    patch = tmp_path / "new-folder" / "patch.ttl"
+    monkeypatch.setattr(cxgraph.atomic.os, "fsync", no_space)  # the disk fills up as the files are written
+    code, stderr = run_import_in_process(TEAM, "--ontology", vocabulary, "--apply", "--out", patch)
+    assert code == 2
+    assert f"error: {patch}: cannot write: No space left on device; nothing was written" in stderr
+    assert "unexpected" not in stderr
+    assert snapshot(vocabulary) == before
+    assert not (vocabulary / "imports").exists()
+    assert not (tmp_path / "new-folder").exists()
+    assert [p for p in tmp_path.rglob("*.tmp")] == []
+
+
+def test_a_full_disk_for_the_import_file_alone_names_it(
+    vocabulary: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cxgraph.atomic
+
+    monkeypatch.setattr(cxgraph.atomic.os, "fsync", no_space)
+    code, stderr = run_import_in_process(TEAM, "--ontology", vocabulary, "--apply")
+    assert code == 2
+    assert f"{vocabulary / 'imports' / 'our-team-glossary.ttl'}: cannot write: No space left on device" in stderr
+    assert not (vocabulary / "imports").exists()
+
+
+# The device tests go through a link in tmp_path: a regression that replaced the file it writes
+# (instead of writing to the device) then replaces only the link, never the system's /dev entry.
+
+
+def test_writing_the_patch_to_dev_full_is_a_clear_error(cli: CliRunner, vocabulary: Path, tmp_path: Path) -> None:
+    import stat
+
+    if not Path("/dev/full").exists():
+        pytest.skip("this system has no /dev/full")
+    full = tmp_path / "full"
+    full.symlink_to("/dev/full")
+    done = cli("import", TEAM, "--ontology", vocabulary, "--out", full)
+    assert done.returncode == 2
+    assert f"{full}: cannot write: No space left on device" in done.stderr
+    assert full.is_symlink() and stat.S_ISCHR(full.stat().st_mode)  # written to, never replaced
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_patch_to_standard_output_by_its_device_name(cli: CliRunner, vocabulary: Path, tmp_path: Path) -> None:
+    stdout = tmp_path / "stdout"
+    stdout.symlink_to("/dev/stdout")
+    done = cli("import", TEAM, "--ontology", vocabulary, "--out", stdout)
+    assert done.returncode == 0, done.stderr
+    assert "src:our-team-glossary a dct:BibliographicResource" in done.stdout
+    assert stdout.is_symlink()
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs (needs root and permission to mount; skipped otherwise)."""
+    import os
+    import subprocess
+
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root); the full disk is simulated by the tests above")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_apply_on_a_really_full_disk_leaves_no_imports_folder(cli: CliRunner, tiny_disk: Path) -> None:
+    vocabulary = ontology_copy(tiny_disk, GLOSSARIES / "vocabulary" / "concepts.ttl")
+    with (tiny_disk / "filler").open("wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+        except OSError:
+            pass
+    before = snapshot(vocabulary)
+    done = cli("import", TEAM, "--ontology", vocabulary, "--apply")
+    assert done.returncode == 2, done.stderr
+    assert "our-team-glossary.ttl: cannot write: No space left on device; nothing was written" in done.stderr
+    assert snapshot(vocabulary) == before
     assert not (vocabulary / "imports").exists()

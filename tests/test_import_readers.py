@@ -220,3 +220,45 @@ def test_lone_bullet_marker_after_a_markdown_line_is_ignored() -> None:
     # regression: a "-" alone on the line after text crashed the Markdown paragraph joiner
     glossary = read_glossary_text("Agent\n: A person who answers customers.\n-\n", "g.md")
     assert [e.term for e in glossary.entries] == ["Agent"]
+
+
+def test_an_unclosed_csv_quote_is_refused_naming_the_line_where_it_opens(tmp_path: Path) -> None:
+    data = b'term,definition\nAgent,A person.\nCSAT,"Satisfaction score\nFCR,First contact resolution\nAHT,Handle time\n'
+    with pytest.raises(InputError, match=r"quoted.csv: line 3: a quoted field opens here and is never closed") as caught:
+        read_glossary(write(tmp_path, "quoted.csv", data))
+    assert caught.value.exit_code == 2
+    long_tail = b'term;definition\n"Agent;A person.\n' + b"Row;definition\n" * 20_000  # past csv's field limit
+    with pytest.raises(InputError, match=r"line 2: a quoted field opens here"):
+        read_glossary(write(tmp_path, "long.csv", long_tail))
+
+
+def test_quoted_csv_cells_over_several_lines_still_read_with_the_line_each_row_starts_on(tmp_path: Path) -> None:
+    data = b'term,definition\nAgent,"A person,\nwho ""answers"" customers."\n\nCSAT,Satisfaction score\n'
+    glossary = read_glossary(write(tmp_path, "multi.csv", data))
+    assert [(e.term, e.definition, e.line) for e in glossary.entries] == [
+        ("Agent", 'A person, who "answers" customers.', 2),
+        ("CSAT", "Satisfaction score", 5),
+    ]
+
+
+def test_input_is_read_up_to_a_size_limit(tmp_path: Path) -> None:
+    path = write(tmp_path, "big.txt", b"Agent\nA person who answers customers.\n" * 1000)
+    with pytest.raises(InputError, match=r"big.txt: larger than the 1 KiB a glossary may be.*--max-size"):
+        read_glossary(path, max_size=1024)
+    assert read_glossary(path, max_size=1024 * 1024).entries[0].term == "Agent"
+
+
+def test_an_endless_device_is_refused_once_past_the_limit() -> None:
+    with pytest.raises(InputError, match=r"/dev/zero: larger than the 1 MiB"):
+        read_glossary(Path("/dev/zero"), max_size=1024 * 1024)
+
+
+def test_sizes_are_given_in_bytes_or_with_a_unit() -> None:
+    from cxgraph.errors import UsageError
+    from cxgraph.glossary.decode import parse_size
+
+    assert parse_size("50M") == parse_size("50MiB") == 50 * 1024 * 1024
+    assert parse_size("200k") == 200 * 1024 and parse_size("2G") == 2 * 1024**3 and parse_size("1000") == 1000
+    for bad in ("", "lots", "-1", "0", "5T"):
+        with pytest.raises(UsageError, match="--max-size"):
+            parse_size(bad)

@@ -137,3 +137,26 @@ def test_table_writes_source_iris_with_the_src_prefix_not_cxg(cli: CliRunner, mi
     assert done.returncode == 0, done.stderr
     assert "src:test-glossary" in done.stdout
     assert "cxg:source/" not in done.stdout
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_a_query_file_opening_with_a_utf8_byte_order_mark_runs(
+    cli: CliRunner, mini_ontology: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "bom.rq"
+    path.write_bytes(BOM + f"PREFIX ex: <urn:ex:>\n{CSAT_BY_ACRONYM}\n".encode())
+    done = cli("query", path, "--ontology", mini_ontology)
+    assert done.returncode == 0, done.stderr
+    assert "cxg:customer-satisfaction-score" in done.stdout
+
+
+def test_a_named_query_opening_with_a_byte_order_mark_keeps_its_header(tmp_path: Path) -> None:
+    from cxgraph.query import list_named_queries, resolve_query
+
+    (tmp_path / "with-bom.rq").write_bytes(BOM + b"# title: With a BOM\n# description: saved by an editor\nASK {}\n")
+    query = resolve_query("with-bom", tmp_path)
+    assert query.title == "With a BOM" and query.description == "saved by an editor"
+    assert not query.text.startswith("\ufeff")
+    assert [q.title for q in list_named_queries(tmp_path)] == ["With a BOM"]

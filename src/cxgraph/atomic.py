@@ -22,9 +22,10 @@ import errno
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -34,7 +35,14 @@ try:
 except ImportError:  # pragma: no cover - not on Linux or macOS
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["StagedFiles", "atomic_writer", "leftovers", "recover_folder", "write_bytes_atomic"]
+__all__ = [
+    "StagedFiles",
+    "atomic_writer",
+    "leftovers",
+    "recover_folder",
+    "write_bytes_atomic",
+    "write_files_atomic",
+]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -77,38 +85,105 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _is_special(path: Path) -> bool:
+    """True for a device, pipe or socket (``/dev/stdout``), which is written to, never replaced."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming ``path``: a failed write (a full disk, say) does not name its file itself."""
+    if exc.filename == str(path):
+        return exc
+    named = OSError(exc.errno, exc.strerror or str(exc), str(path))
+    named.__cause__ = exc
+    return named
+
+
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """Open a temporary file beside ``path``; on success rename it over ``path``.
 
     If the block raises (a full disk, say), the temporary file is removed, any folder created
-    for it is removed again, and ``path`` is left as it was.
+    for it is removed again, and ``path`` is left as it was; an :class:`OSError` names ``path``.
+    A device or pipe (``/dev/stdout``) is written to directly instead.
     """
+    if _is_special(path):
+        try:
+            with open(path, "wb") as handle:
+                yield handle
+        except OSError as exc:
+            raise _named(exc, path) from exc
+        return
     created = _missing_parents(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp: Path | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except BaseException:
-        _remove_empty(created)
-        raise
-    tmp = Path(tmp_name)
-    try:
+        tmp = Path(tmp_name)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         _remove_empty(created)
+        if isinstance(exc, OSError):
+            raise _named(exc, path) from exc
         raise
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step."""
-    with atomic_writer(path) as handle:
-        handle.write(data)
+    write_files_atomic([(path, data)])
+
+
+def write_files_atomic(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write several files all or nothing.
+
+    Each file is first written in full to a temporary file beside it; only when all of them are
+    written are they renamed into place. If any write fails (a full disk, a read-only folder),
+    every temporary file and every folder created for them is removed, no file is changed, and
+    the :class:`OSError` names the file that could not be written. Devices and pipes
+    (``/dev/stdout``) are written to directly, before the others.
+    """
+    regular = [(path, data) for path, data in files if not _is_special(path)]
+    for path, data in files:
+        if _is_special(path):
+            with atomic_writer(path) as handle:
+                handle.write(data)
+    created: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in regular:
+            created += [p for p in _missing_parents(path) if p not in created]
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                staged.append((Path(tmp_name), path))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp_name, 0o666 & ~_umask())
+            except OSError as exc:
+                raise _named(exc, path) from exc
+        for tmp, path in staged:
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise _named(exc, path) from exc
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        _remove_empty(sorted(created, key=lambda p: len(p.parts), reverse=True))
+        raise
 
 
 # --- swapping a whole folder ------------------------------------------------------------------

@@ -407,9 +407,11 @@ def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per entry, not the report.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the Turtle patch here.")
 @click.option("--apply", "apply_", is_flag=True, help="Merge the patch into ontology/imports/ if checks still pass.")
+@click.option("--max-size", "max_size", metavar="SIZE", default="50M", show_default=True,
+              help="Largest glossary file to read: bytes, or with K, M or G (e.g. 200M).")
 @ontology_option
 def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_file: Path | None, apply_: bool,
-            ontology_dir: Path | None) -> None:
+            max_size: str, ontology_dir: Path | None) -> None:
     """Read a team's glossary and show, term by term, how it maps onto the vocabulary.
 
     Extracts (term, acronym, definition) entries from FILE (plain text, Markdown or CSV), matches
@@ -425,24 +427,31 @@ def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_f
       cxgraph import glossary.csv --json
       cxgraph import glossary.md --source-title "Acme support glossary" --out acme.ttl
     """
-    from .atomic import write_bytes_atomic
+    from .atomic import write_files_atomic
     from .glossary import VocabularyIndex, build_patch, match_entries, read_glossary, render_json, render_report
-    from .glossary.apply import apply_patch
+    from .glossary.apply import check_patch, write_error
+    from .glossary.decode import parse_size
     from .vocab import load_vocabulary
 
     try:
-        glossary = read_glossary(file, fmt)
+        if out_file is not None and out_file.resolve() == file.resolve():
+            raise UsageError(f"{out_file}: --out would overwrite the glossary being imported; write it elsewhere")
+        glossary = read_glossary(file, fmt, parse_size(max_size))
         vocabulary = load_vocabulary(ontology_dir)
         index = VocabularyIndex.from_store(vocabulary.store)
         matches = match_entries(glossary.entries, index)
         title = source_title.strip() if source_title and source_title.strip() else (glossary.title or file.stem)
         patch = build_patch(matches, index, title, origin=file.name)
-        applied = apply_patch(patch, ontology_dir, vocabulary) if apply_ else None
-        if out_file is not None:
-            try:
-                write_bytes_atomic(out_file, patch.data())
-            except OSError as exc:
-                raise UsageError(f"{out_file}: cannot write the patch: {exc.strerror}") from exc
+        applied = check_patch(patch, ontology_dir, vocabulary) if apply_ else None
+        # --out and --apply are written together, all or nothing: each in full to a temporary
+        # file first, then renamed into place, so a full disk leaves no trace of either.
+        outputs = [(out_file, patch.data())] if out_file is not None else []
+        if applied is not None:
+            outputs.append((applied.path, patch.data()))
+        try:
+            write_files_atomic(outputs)
+        except OSError as exc:
+            raise write_error(exc) from exc
     except CxgraphError as error:
         _fail(error)
     click.echo(render_json(matches) if as_json else render_report(glossary, matches, index, title), nl=False)

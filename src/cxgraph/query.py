@@ -72,9 +72,9 @@ def _header(text: str) -> dict[str, list[str]]:
 
 
 def read_named_query(path: Path, name: str | None = None) -> NamedQuery:
-    """Read one ``.rq`` file and its header."""
+    """Read one ``.rq`` file and its header; a UTF-8 byte-order mark at its start is dropped."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise UsageError(f"{path}: cannot read query: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:

@@ -15,7 +15,7 @@ from ..resources import default_ontology_dir, is_installed_data
 from ..vocab import Vocabulary, load_vocabulary
 from .patch import Patch
 
-__all__ = ["ApplyResult", "apply_patch", "import_path"]
+__all__ = ["ApplyResult", "apply_patch", "check_patch", "import_path", "write_error"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,28 @@ def apply_patch(patch: Patch, ontology_dir: Path | None = None, vocabulary: Voca
     """Write ``patch`` as a new file under ``ontology/imports/`` if the result passes every check.
 
     Raises :class:`VocabularyError` (exit 1), writing nothing, when the file already exists or
-    when the vocabulary with the patch fails ``cxgraph check``.
+    when the vocabulary with the patch fails ``cxgraph check``, and :class:`UsageError` (exit 2)
+    naming the file when it cannot be written (a full disk, say): then nothing is left behind,
+    not even an empty ``imports/`` folder.
+    """
+    result = check_patch(patch, ontology_dir, vocabulary)
+    try:
+        write_bytes_atomic(result.path, patch.data())
+    except OSError as exc:
+        raise write_error(exc) from exc
+    return result
+
+
+def write_error(exc: OSError) -> UsageError:
+    """The one-line error for a file an import could not write; nothing was written."""
+    return UsageError(f"{exc.filename}: cannot write: {exc.strerror or exc}; nothing was written")
+
+
+def check_patch(patch: Patch, ontology_dir: Path | None = None, vocabulary: Vocabulary | None = None) -> ApplyResult:
+    """Everything :func:`apply_patch` does except writing: where the patch goes, and the checks.
+
+    Raises :class:`VocabularyError` (exit 1) when the file already exists or when the
+    vocabulary with the patch fails ``cxgraph check``.
     """
     target = import_path(patch, ontology_dir)
     if target.exists():
@@ -69,5 +90,4 @@ def apply_patch(patch: Patch, ontology_dir: Path | None = None, vocabulary: Voca
         raise VocabularyError(f"not applied, nothing written to {target.parent}: {detail}")
     if target.exists():  # written meanwhile by someone else
         raise VocabularyError(f"{target} appeared while checking; nothing written")
-    write_bytes_atomic(target, patch.data())
     return ApplyResult(path=target, report=report)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, UsageError
-from .decode import decode_glossary, read_glossary_bytes
+from .decode import DEFAULT_MAX_SIZE, decode_glossary, read_glossary_bytes
 from .entries import Entry, normalised_key
 from .inline import is_inline_layout, read_inline
 from .lines import read_lines, split_text_lines
@@ -95,7 +95,7 @@ def read_glossary_text(text: str, source: str = "<text>", fmt: str = "auto") -> 
     return Glossary(source=source, format=chosen, layout=layout, title=title, entries=tuple(entries))
 
 
-def read_glossary(path: Path, fmt: str = "auto") -> Glossary:
-    """Read the glossary file at ``path``; bad input raises :class:`InputError`."""
-    text = decode_glossary(read_glossary_bytes(path), str(path))
+def read_glossary(path: Path, fmt: str = "auto", max_size: int = DEFAULT_MAX_SIZE) -> Glossary:
+    """Read the glossary file at ``path`` (at most ``max_size`` bytes); bad input raises :class:`InputError`."""
+    text = decode_glossary(read_glossary_bytes(path, max_size), str(path))
     return read_glossary_text(text, str(path), fmt)
