@@ -8,8 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 import pyoxigraph as ox
+import pytest
 import rdflib
 from pyld import jsonld
 from rdflib.compare import isomorphic

@@ -78,7 +78,9 @@ def network_stats(model: ViewModel, top: int = 5) -> NetworkStats:
         links=dict(sorted(Counter(d["relation"] for _, _, d in graph.edges(data=True)).items())),
         deepest=max((c.depth for c in model.concepts), default=0),
         polyhierarchy=sum(1 for c in model.concepts if len(c.broader) > 1),
-        widest=max(((c.pref_label, len(c.narrower)) for c in model.concepts), key=lambda x: (x[1], x[0]), default=("", 0)),
+        widest=max(
+            ((c.pref_label, len(c.narrower)) for c in model.concepts), key=lambda x: (x[1], x[0]), default=("", 0)
+        ),
         components=len(components),
         largest_component=max((len(c) for c in components), default=0),
         hubs=degree[:top],

@@ -343,8 +343,13 @@ def build_model(store: ox.Store) -> ViewModel:
     title, version = _scheme_title(store)
     props = _Properties(store)
     # Deprecated concepts stay in the exports (their IRIs keep resolving) but are not drawn.
-    deprecated = {_iri(q.subject) for q in store.quads_for_pattern(None, _DEPRECATED, None, _DEFAULT) if q.object.value == "true"}
-    concept_nodes = sorted({_iri(q.subject) for q in store.quads_for_pattern(None, _TYPE, _CONCEPT, _DEFAULT)} - {""} - deprecated)
+    deprecated = {
+        _iri(q.subject)
+        for q in store.quads_for_pattern(None, _DEPRECATED, None, _DEFAULT)
+        if isinstance(q.object, ox.Literal) and q.object.value == "true"
+    }
+    concepts_typed = {_iri(q.subject) for q in store.quads_for_pattern(None, _TYPE, _CONCEPT, _DEFAULT)}
+    concept_nodes = sorted(concepts_typed - {""} - deprecated)
     slugs = _assign_slugs(concept_nodes)
     associative = props.associative()
     relation_props = set(associative)
