@@ -321,6 +321,9 @@ def test_sla_metrics_are_the_metrics_sla_and_ola_commit_to_with_units(store):
         ("service-level-agreement", "first-response-time"),
         ("service-level-agreement", "resolution-time"),
         ("service-level-agreement", "service-availability"),
+        ("service-level-agreement", "service-level"),
+        ("service-level-agreement", "average-speed-of-answer"),
+        ("service-level-agreement", "abandonment-rate"),
         ("operational-level-agreement", "first-response-time"),
         ("operational-level-agreement", "resolution-time"),
     } <= pairs
@@ -331,6 +334,8 @@ def test_sla_metrics_are_the_metrics_sla_and_ola_commit_to_with_units(store):
     assert units["service-availability"] == "percentage"
     directions = {str(r["metric"]).removeprefix(CXG): r["directionLabel"] for r in found}
     assert directions["service-availability"] == "higher is better"
+    assert directions["abandonment-rate"] == "lower is better"
+    assert units["average-speed-of-answer"] == "duration"
 
 
 def test_priority_levels_come_back_in_rank_order_with_notation_and_meaning(store):
