@@ -329,3 +329,8 @@ def test_every_new_concept_has_provenance_and_a_checked_reference(store):
     for concept in file_concepts() - existing:
         assert concept in referenced, concept
         assert any(url.startswith("http") for url in referenced[concept]), concept
+
+
+def test_contact_routing_sits_under_contact_center_operations(store):
+    broader = slugs(store, "SELECT ?b WHERE { cxg:contact-routing skos:broader ?b }", "b")
+    assert broader == {"contact-center-operations"}
