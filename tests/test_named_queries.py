@@ -93,11 +93,19 @@ def test_nps_categories_come_back_with_their_score_ranges(store):
 
 def test_csat_nps_ces_and_aes_are_the_metrics_measured_through_surveys(store):
     rows = run(store, "metrics-measured-by-surveys")
-    assert {(slug(r["metric"]), slug(r["survey"])) for r in rows} == {
+    pairs = {(slug(r["metric"]), slug(r["survey"])) for r in rows}
+    assert {
         ("customer-satisfaction-score", "customer-satisfaction-survey"),
         ("net-promoter-score", "net-promoter-survey"),
         ("customer-effort-score", "customer-effort-survey"),
         ("agent-effort-score", "survey"),
+        ("employee-net-promoter-score", "survey"),
+        ("survey-response-rate", "survey"),
+    } <= pairs
+    assert {metric for metric, _ in pairs} <= {
+        "survey-metric", "customer-satisfaction-score", "net-promoter-score", "customer-effort-score",
+        "average-satisfaction-rating", "survey-response-rate", "agent-effort-score", "employee-net-promoter-score",
+        "employee-satisfaction-score",
     }
 
 
@@ -112,21 +120,27 @@ def test_metrics_by_unit_give_each_metric_exactly_one_unit(store):
     for r in rows:
         units.setdefault(slug(r["metric"]), set()).add(r["unitLabel"] or "")
     assert all(len(u) == 1 for u in units.values())
-    by_unit = {label: {m for m, u in units.items() if label in u} for label in ("duration", "percentage", "score", "count", "money", "ratio")}
-    assert {"average-handle-time", "first-response-time", "resolution-time"} <= by_unit["duration"]
-    assert {"customer-satisfaction-score", "first-contact-resolution", "retention-rate"} <= by_unit["percentage"]
-    assert {"net-promoter-score", "customer-effort-score"} <= by_unit["score"]
-    assert {"ticket-volume", "ticket-backlog"} <= by_unit["count"]
-    assert {"customer-lifetime-value", "support-costs"} <= by_unit["money"]
+    labels = ("duration", "percentage", "score", "index", "count", "money", "ratio", "rate per period")
+    by_unit = {label: {m for m, u in units.items() if label in u} for label in labels}
+    assert {"average-handle-time", "first-response-time", "resolution-time", "after-call-work", "average-speed-of-answer"} <= by_unit["duration"]
+    assert {"customer-satisfaction-score", "first-contact-resolution", "retention-rate", "service-level"} <= by_unit["percentage"]
+    assert {"customer-effort-score", "agent-effort-score"} <= by_unit["score"]
+    assert {"net-promoter-score", "employee-net-promoter-score"} <= by_unit["index"]
+    assert {"ticket-volume", "ticket-backlog", "contacts-offered"} <= by_unit["count"]
+    assert {"customer-lifetime-value", "support-costs", "cost-per-contact"} <= by_unit["money"]
     assert {"self-service-ratio", "replies-per-resolution"} <= by_unit["ratio"]
-    assert len(units) >= 30
+    assert {"contact-rate", "contacts-per-agent-hour"} <= by_unit["rate per period"]
+    assert len(units) >= 80
 
 
-def test_metrics_by_unit_report_the_nps_and_ces_scales(store):
+def test_metrics_by_unit_report_the_nps_scale_and_directions(store):
     rows = {slug(r["metric"]): r for r in run(store, "metrics-by-unit")}
     assert (int(rows["net-promoter-score"]["scaleMin"]), int(rows["net-promoter-score"]["scaleMax"])) == (-100, 100)
-    assert (int(rows["customer-effort-score"]["scaleMin"]), int(rows["customer-effort-score"]["scaleMax"])) == (1, 7)
-    assert rows["net-promoter-score"]["higherIsBetter"] == "true"
+    assert rows["customer-effort-score"]["scaleMin"] is None  # the scale varies: 1-5 or 1-7
+    assert rows["net-promoter-score"]["directionLabel"] == "higher is better"
+    assert rows["average-handle-time"]["directionLabel"] == "lower is better"
+    assert rows["customer-effort-score"]["directionLabel"] == "depends on context"
+    assert all(r["directionLabel"] for r in rows.values())
 
 
 def test_metrics_by_unit_are_sorted_by_unit_then_label(store):
@@ -208,10 +222,15 @@ def test_part_of_query_takes_other_parts_by_acronym(store):
 
 def test_metrics_where_lower_is_better_are_times_costs_backlog_and_churn(store):
     metrics = {slug(r["metric"]) for r in run(store, "metrics-lower-is-better")}
-    assert metrics == {
+    assert {
         "average-first-response-time", "average-handle-time", "average-resolution-time", "average-response-time",
         "first-response-time", "handle-time", "hold-time", "resolution-time", "response-time", "time-to-value",
         "cost-per-ticket", "support-costs", "ticket-backlog", "churn-rate", "replies-per-resolution",
+        "after-call-work", "average-speed-of-answer", "abandonment-rate", "cost-per-contact", "transfer-rate",
+    } <= metrics
+    assert not metrics & {
+        "talk-time", "customer-effort-score", "agent-effort-score", "ticket-volume", "first-contact-resolution",
+        "service-level", "agent-utilization",
     }
 
 
