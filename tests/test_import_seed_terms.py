@@ -1,6 +1,7 @@
 """Importing the five layout glossaries against the shipped vocabulary: every term finds its concept.
 
-"Its concept" is the one whose preferred, alternative or hidden label is the term (ignoring case),
+"Its concept" is the one whose preferred, alternative or hidden label is the term (ignoring case,
+or else ignoring plurals, hyphens and spacing too, since the vocabulary keeps no plural-only labels),
 or else the one labelled with the entry's acronym: what the vocabulary itself says the term means.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from cxgraph.glossary import VocabularyIndex, match_entries, read_glossary
+from cxgraph.glossary.entries import normalised_key
 from cxgraph.vocab import load_vocabulary
 
 from .conftest import ONTOLOGY
@@ -33,7 +35,7 @@ def recorded_as(name: str) -> dict[str, str]:
 
 
 def concept_the_vocabulary_gives(index: VocabularyIndex, term: str, acronym: str | None) -> set[str]:
-    by_label = index.exact.get(term.casefold(), set())
+    by_label = index.exact.get(term.casefold(), set()) or index.keyed.get(normalised_key(term), set())
     if by_label:
         return set(by_label)
     return set(index.exact.get(acronym.casefold(), set())) if acronym else set()

@@ -162,10 +162,12 @@ def test_support_tiers_come_back_in_numeric_order(store):
     ]
 
 
-def test_each_support_tier_escalates_to_the_next_and_tier_4_to_none(store):
+def test_each_staffed_tier_escalates_to_the_next_and_tiers_minus_1_and_4_to_none(store):
     rows = run(store, "support-tiers-in-order")
     nexts = [r["escalatesTo"] for r in rows]
-    assert nexts[:-1] == [r["tier"] for r in rows[1:]]
+    # Tier -1 prevents issues before anyone reports them: nothing unresolved starts there.
+    assert nexts[0] is None
+    assert nexts[1:-1] == [r["tier"] for r in rows[2:]]
     assert nexts[-1] is None
 
 

@@ -104,7 +104,7 @@ def ontology() -> Ontology:
                 related.add((s.value, o.value))
                 related.add((o.value, s.value))
     for key, concept in labelled:
-        if concept not in deprecated:
+        if concept in concepts and concept not in deprecated:  # collections' labels are not terms
             by_label[key].add(concept)
     return Ontology(dict(by_label), dict(sources), related, concepts - deprecated, dict(notes))
 

@@ -124,12 +124,17 @@ def _singular(word: str) -> str:
     return word
 
 
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9&]+)s\b")
+
+
 def normalise(text: str) -> str:
     """A label reduced for comparison: case, accents, hyphens, "&", plurals and "the" ignored.
 
     Parenthesised asides are dropped and a leading minus sign is kept ("Tier -1" stays apart
     from "Tier 1").
     """
+    # The plural of an acronym is its letters plus a lower-case "s" ("KPIs", "SLAs").
+    text = _ACRONYM_PLURAL.sub(r"\1", text)
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     plain = re.sub(r"\([^)]*\)", " ", plain).replace("&", " and ")
