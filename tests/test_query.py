@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from .conftest import CliRunner
 
 CSAT_BY_ACRONYM = 'SELECT ?concept WHERE { ?concept skos:altLabel "CSAT"@en }'
@@ -65,6 +67,29 @@ def test_malformed_query_is_one_line_with_position_and_exit_2(cli: CliRunner, mi
     assert "invalid SPARQL" in lines[0]
     assert "1:" in lines[0]
     assert done.stdout == ""
+
+
+def test_undeclared_prefix_is_one_line_naming_the_prefix(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql", "SELECT * WHERE { ?s foo:bar ?o }")
+    assert done.returncode == 2
+    assert done.stderr == "error: --sparql: invalid SPARQL: undeclared prefix foo: at 1:21\n"
+
+
+def test_expected_tokens_fit_on_one_line_without_character_classes() -> None:
+    import pyoxigraph as ox
+
+    from cxgraph.query import describe_syntax_error
+
+    text = "SELECT * WHERE {\n  ?s a ex:Thing .\n  ?s ?p ?o "
+    with pytest.raises(SyntaxError) as caught:
+        ox.Store().query(text)
+    assert describe_syntax_error(caught.value, text) == "undeclared prefix ex: at 2:8"
+    text = "SELECT * WHERE { ?s ?p ?o } LIMIT x"
+    with pytest.raises(SyntaxError) as caught:
+        ox.Store().query(text)
+    message = describe_syntax_error(caught.value, text)
+    assert "\n" not in message and "[" not in message
+    assert message.endswith(" at 1:35")
 
 
 def test_malformed_query_file_names_the_file(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:
@@ -160,3 +185,18 @@ def test_a_named_query_opening_with_a_byte_order_mark_keeps_its_header(tmp_path:
     assert query.title == "With a BOM" and query.description == "saved by an editor"
     assert not query.text.startswith("\ufeff")
     assert [q.title for q in list_named_queries(tmp_path)] == ["With a BOM"]
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt"),
+    [
+        (CSAT_BY_ACRONYM, "json"),
+        (CSAT_BY_ACRONYM, "xml"),
+        ("CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l }", "jsonld"),
+        ("CONSTRUCT { ?s skos:prefLabel ?l } WHERE { ?s skos:prefLabel ?l }", "rdfxml"),
+    ],
+)
+def test_every_output_format_ends_with_a_newline(cli: CliRunner, mini_ontology: Path, query: str, fmt: str) -> None:
+    done = cli("query", "--ontology", mini_ontology, "--sparql", query, "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("\n") and not done.stdout.endswith("\n\n")

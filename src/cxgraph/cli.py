@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import CxgraphError, UsageError
+from .errors import ChecksFailed, CxgraphError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,8 +90,11 @@ def main() -> None:
     help="Folder to write the exports into (created if missing).",
 )
 @click.option("--no-view", is_flag=True, help="Skip the HTML graph view (faster on very large vocabularies).")
+@click.option("--base-url", metavar="URL", default=None,
+              help="Where the exports are published, for the file IRIs in void.ttl "
+              "(default: the concept scheme's namespace, https://w3id.org/cxgraph/).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary.")
-def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) -> None:
+def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, base_url: str | None, quiet: bool) -> None:
     """Check the vocabulary, infer its SKOS entailments and write every export.
 
     Writes cxgraph.ttl, cxgraph.jsonld (+ context.jsonld), cxgraph.nt, cxgraph.rdf,
@@ -101,60 +104,23 @@ def build(ontology_dir: Path | None, out_dir: Path, no_view: bool, quiet: bool) 
     so the folder always holds either the complete old set or the complete new one. What an
     interrupted build left behind is cleaned up by the next one.
     """
-    from .atomic import StagedFiles, recover_folder
-    from .background import in_background
-    from .checks import run_checks
-    from .export import render_exports, take_snapshot
-    from .pipeline import complete
-    from .vocab import load_vocabulary
+    from .api import build as build_exports
 
     progress = Progress(quiet)
     try:
-        for path in recover_folder(out_dir):
-            progress.say(f"removed {path.name}, left behind by an interrupted build")
-        staged = StagedFiles(out_dir)  # refuses a folder that cannot be replaced, before any work
-        vocabulary = load_vocabulary(ontology_dir)
-        progress.say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
-        graph = complete(vocabulary)
-        progress.say(f"inferred {graph.entailed:,} SKOS triples")
-        # Check in a second process while this one renders; nothing appears until both are done.
-        checking = in_background(run_checks, graph.store)
-        try:
-            snapshot = take_snapshot(graph.store)
-            render_exports(
-                snapshot,
-                staged.add,
-                progress=lambda name: progress.say(f"rendering {name}"),
-                extra_files=() if no_view else ("cxgraph.html",),
-            )
-            del snapshot
-            if not no_view:
-                from .view import render_view
-
-                progress.say("rendering cxgraph.html")
-                staged.add("cxgraph.html", render_view(graph.store))
-            report = checking.result()
-            progress.say(f"ran {len(report.checks)} checks")
-            if not report.ok or report.warnings:
-                click.echo(report.render(), err=True, nl=False)
-            if not report.ok:
-                click.echo("error: the vocabulary fails its checks; no exports were written", err=True)
-                staged.discard()
-                sys.exit(1)
-            written = staged.commit()
-        except BaseException:
-            staged.discard()
-            raise
+        result = build_exports(out_dir, ontology_dir, view=not no_view, progress=progress.say, base_url=base_url)
+    except ChecksFailed as failed:
+        click.echo(failed.report.render(), err=True, nl=False)
+        _fail(failed)
     except CxgraphError as error:
         _fail(error)
-    except OSError as exc:
-        _fail(UsageError(f"{exc.filename or out_dir}: cannot write the exports: {exc.strerror or exc}"))
-    progress.say(f"wrote {len(written)} files")
-    click.echo(f"Built {graph.asserted + graph.entailed:,} triples into {out_dir.resolve()}/")
-    for path in written:
+    if result.report.warnings:
+        click.echo(result.report.render(), err=True, nl=False)
+    click.echo(f"Built {result.triples:,} triples into {out_dir.resolve()}/")
+    for path in result.files:
         click.echo(f"  {path.name:<16} {path.stat().st_size:>10,} bytes")
-    if not no_view:
-        click.echo(f"Open the graph view: {(out_dir / 'cxgraph.html').resolve().as_uri()}")
+    if result.view is not None:
+        click.echo(f"Open the graph view: {result.view.resolve().as_uri()}")
 
 
 @main.command(short_help="Run the integrity and quality checks.", epilog=EXIT_CODES_HELP)
@@ -166,13 +132,10 @@ def check(ontology_dir: Path | None, quiet: bool) -> None:
     Checks are SPARQL queries in queries/checks/; each row one returns is a violation.
     Exits 1 when any check of severity 'error' finds something.
     """
-    from .checks import run_checks
-    from .pipeline import complete
-    from .vocab import load_vocabulary
+    from .api import check as run_all_checks
 
     try:
-        graph = complete(load_vocabulary(ontology_dir))
-        report = run_checks(graph.store)
+        report = run_all_checks(ontology_dir)
     except CxgraphError as error:
         _fail(error)
     text = report.render()
@@ -427,41 +390,22 @@ def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_f
       cxgraph import glossary.csv --json
       cxgraph import glossary.md --source-title "Acme support glossary" --out acme.ttl
     """
-    from .atomic import write_files_atomic
-    from .glossary import VocabularyIndex, build_patch, match_entries, read_glossary, render_json, render_report
-    from .glossary.apply import check_patch, write_error
-    from .glossary.decode import parse_size
-    from .vocab import load_vocabulary
+    from .api import import_glossary
 
     try:
-        if out_file is not None and out_file.resolve() == file.resolve():
-            raise UsageError(f"{out_file}: --out would overwrite the glossary being imported; write it elsewhere")
-        glossary = read_glossary(file, fmt, parse_size(max_size))
-        vocabulary = load_vocabulary(ontology_dir)
-        index = VocabularyIndex.from_store(vocabulary.store)
-        matches = match_entries(glossary.entries, index)
-        title = source_title.strip() if source_title and source_title.strip() else (glossary.title or file.stem)
-        patch = build_patch(matches, index, title, origin=file.name)
-        applied = check_patch(patch, ontology_dir, vocabulary) if apply_ else None
-        # --out and --apply are written together, all or nothing: each in full to a temporary
-        # file first, then renamed into place, so a full disk leaves no trace of either.
-        outputs = [(out_file, patch.data())] if out_file is not None else []
-        if applied is not None:
-            outputs.append((applied.path, patch.data()))
-        try:
-            write_files_atomic(outputs)
-        except OSError as exc:
-            raise write_error(exc) from exc
+        result = import_glossary(file, ontology_dir, source_title=source_title, fmt=fmt, out_file=out_file,
+                                 apply=apply_, max_size=max_size)
     except CxgraphError as error:
         _fail(error)
-    click.echo(render_json(matches) if as_json else render_report(glossary, matches, index, title), nl=False)
-    for warning in patch.warnings:
+    click.echo(result.json() if as_json else result.report(), nl=False)
+    for warning in result.patch.warnings:
         click.echo(f"warning: {warning}", err=True)
     if out_file is not None:
         click.echo(f"Wrote the patch to {out_file}", err=True)
-    if applied is not None:
-        click.echo(f"Applied: wrote {applied.path} ({len(patch.candidates)} candidates); 'cxgraph check' passes",
-                   err=True)
+    if result.applied is not None:
+        count = len(result.patch.candidates)
+        click.echo(f"Applied: wrote {result.applied.path} ({count} candidate{'' if count == 1 else 's'}); "
+                   "'cxgraph check' passes", err=True)
 
 
 @main.command(short_help="Write just the HTML graph view.", epilog=EXIT_CODES_HELP)
@@ -490,29 +434,14 @@ def view(ontology_dir: Path | None, out_file: Path, concept: str | None, quiet: 
     and links to single concepts (cxgraph.html#net-promoter-score). The view does not run the
     checks, so it also helps while the vocabulary is being edited; 'cxgraph build' does.
     """
-    from .atomic import write_bytes_atomic
-    from .pipeline import complete
-    from .view.model import build_model
-    from .view.page import render_model
-    from .vocab import load_vocabulary
+    from .api import write_view
 
     progress = Progress(quiet)
     try:
-        vocabulary = load_vocabulary(ontology_dir)
-        progress.say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
-        graph = complete(vocabulary)
-        model = build_model(graph.store)
-        progress.say(f"read {len(model.concepts):,} concepts and {len(model.edges):,} links")
-        page = render_model(model, concept)
-        progress.say("laid out and rendered the page")
-        try:
-            write_bytes_atomic(out_file, page)
-        except OSError as exc:
-            raise UsageError(f"{out_file}: cannot write: {exc.strerror}") from exc
+        result = write_view(out_file, ontology_dir, concept=concept, progress=progress.say)
     except CxgraphError as error:
         _fail(error)
-    progress.say(f"wrote {len(page):,} bytes")
-    click.echo(f"Open the graph view: {out_file.resolve().as_uri()}")
+    click.echo(f"Open the graph view: {result.path.resolve().as_uri()}")
 
 
 def _model(ontology_dir: Path | None) -> Any:

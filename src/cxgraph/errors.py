@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["CxgraphError", "InputError", "UsageError", "VocabularyError"]
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .checks import CheckReport
+
+__all__ = ["ChecksFailed", "CxgraphError", "InputError", "UsageError", "VocabularyError"]
 
 #: Exit codes shared by every command.
 EXIT_OK = 0
@@ -36,3 +41,11 @@ class UsageError(CxgraphError):
     """The command was called wrongly, or a query is malformed (exit 2)."""
 
     exit_code = EXIT_USAGE
+
+
+class ChecksFailed(VocabularyError):
+    """The vocabulary fails its checks (exit 1); ``report`` says which and where."""
+
+    def __init__(self, report: CheckReport, message: str = "the vocabulary fails its checks") -> None:
+        super().__init__(message)
+        self.report = report

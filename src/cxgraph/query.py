@@ -17,6 +17,7 @@ __all__ = [
     "SELECT_FORMATS",
     "NamedQuery",
     "bind_parameters",
+    "describe_syntax_error",
     "format_result",
     "list_named_queries",
     "read_named_query",
@@ -129,6 +130,37 @@ def bind_parameters(text: str, params: dict[str, str], source: str = "query") ->
     return text
 
 
+_ERROR_AT = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+_PREFIXED_NAME = re.compile(r"(?<![\w<?$:.-])([A-Za-z][\w.-]*)?:")
+
+
+def describe_syntax_error(exc: SyntaxError, text: str) -> str:
+    """The parser's complaint about ``text`` in one line: what is wrong, and at which line:column.
+
+    An undeclared prefix reads ``undeclared prefix foo: at 1:21`` (the position of the name);
+    any other error keeps its list of expected tokens, without the character classes.
+    """
+    message = " ".join(str(exc).split())
+    match = _ERROR_AT.match(message)
+    if not match:
+        return message
+    line_no, column, detail = int(match.group(1)), int(match.group(2)), match.group(3)
+    if "Prefix not found" in detail:
+        lines = text.split("\n")
+        line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+        names = [m for m in _PREFIXED_NAME.finditer(line) if m.start() < column - 1]
+        if names:
+            name = names[-1]
+            return f"undeclared prefix {name.group(1) or ''}: at {line_no}:{name.start() + 1}"
+        return f"undeclared prefix at {line_no}:{column}"
+    if detail.startswith("expected one of "):
+        expected = [t for t in re.findall(r'"[^"]*"|\[[^\]]*\]|[^,\s][^,]*', detail[16:]) if not t.startswith("[")]
+        detail = "expected one of " + ", ".join(t.strip() for t in expected) if expected else "unexpected character"
+    if len(detail) > 160:
+        detail = detail[:157].rstrip(", ") + " …"
+    return f"{detail} at {line_no}:{column}"
+
+
 def run_query(store: ox.Store, text: str, source: str = "query") -> QueryResult:
     """Run SPARQL against ``store``; a syntax error becomes a one-line :class:`UsageError`.
 
@@ -137,7 +169,7 @@ def run_query(store: ox.Store, text: str, source: str = "query") -> QueryResult:
     try:
         return store.query(text, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise UsageError(f"{source}: invalid SPARQL: {exc}") from exc
+        raise UsageError(f"{source}: invalid SPARQL: {describe_syntax_error(exc, text)}") from exc
     except OSError as exc:  # pyoxigraph reports evaluation errors as OSError
         raise UsageError(f"{source}: query failed: {exc}") from exc
 
@@ -209,7 +241,7 @@ def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
             )
         triples = sorted(result, key=str)
         prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
-        return ox.serialize(triples, format=_GRAPH_FORMATS[fmt], prefixes=prefixes) or b""
+        return _ending_in_newline(ox.serialize(triples, format=_GRAPH_FORMATS[fmt], prefixes=prefixes) or b"")
     fmt = fmt or "table"
     if fmt not in SELECT_FORMATS:
         raise UsageError(f"--format {fmt} does not fit a SELECT/ASK query; use one of: {', '.join(SELECT_FORMATS)}")
@@ -217,4 +249,9 @@ def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
         if isinstance(result, ox.QueryBoolean):
             return b"true\n" if bool(result) else b"false\n"
         return _table(result).encode("utf-8")
-    return result.serialize(format=_RESULT_FORMATS[fmt]) or b""
+    return _ending_in_newline(result.serialize(format=_RESULT_FORMATS[fmt]) or b"")
+
+
+def _ending_in_newline(data: bytes) -> bytes:
+    """Output for a terminal or a file ends with a line break (JSON, XML and JSON-LD lack one)."""
+    return data if not data or data.endswith(b"\n") else data + b"\n"

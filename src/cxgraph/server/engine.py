@@ -14,6 +14,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
+from ..query import describe_syntax_error
 
 __all__ = ["Job", "Outcome", "evaluate"]
 
@@ -76,7 +77,7 @@ def evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
     try:
         result = store.query(job.text, **kwargs)
     except SyntaxError as exc:
-        return Outcome(400, "text/plain", f"invalid SPARQL: {exc}".encode())
+        return Outcome(400, "text/plain", f"invalid SPARQL: {describe_syntax_error(exc, job.text)}\n".encode())
     except (OSError, ValueError) as exc:
         return Outcome(400, "text/plain", f"query failed: {exc}".encode())
     writer = _CappedWriter(max_bytes)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
+from ..lookup import ConceptName, resolve_name
 from .layout import compute_layouts
 from .model import BROADER_KEY, RELATED_KEY, ViewModel, build_model
 from .vendor import vis_network_js
@@ -42,23 +42,12 @@ def _asset(name: str) -> str:
 
 
 def find_concept(model: ViewModel, ident: str) -> str:
-    """The slug of the concept ``ident`` names: a slug, an IRI, ``cxg:slug`` or a label."""
-    wanted = ident.strip()
-    if wanted.startswith("cxg:"):
-        wanted = wanted[4:]
-    found = model.concept(wanted)
-    if found is not None:
-        return found.id
-    folded = wanted.casefold()
-    for c in model.concepts:
-        if folded == c.pref_label.casefold() or folded in (a.casefold() for a in c.alt_labels):
-            return c.id
-    near = [c.id for c in model.concepts if folded and folded in c.id]
-    near = sorted(near, key=lambda slug: (not slug.startswith(folded), slug))[:5]
-    hint = (
-        f"; did you mean {', '.join(near)}?" if near else "; give a slug such as net-promoter-score, an IRI or a label"
-    )
-    raise UsageError(f"no concept {ident!r} in the vocabulary{hint}")
+    """The slug of the concept ``ident`` names: a slug, an IRI, ``cxg:slug``, a label or an acronym.
+
+    An unknown name raises :class:`UsageError` with the closest concepts as suggestions.
+    """
+    names = [ConceptName(c.id, c.iri, c.pref_label, (*c.alt_labels, *c.hidden_labels)) for c in model.concepts]
+    return resolve_name(names, ident).slug
 
 
 def page_data(model: ViewModel, focus: str | None = None) -> dict[str, Any]:
