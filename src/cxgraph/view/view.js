@@ -133,7 +133,28 @@
   var relationOn = relations.map(function () { return true; });
   var selected = null;
 
-  function visibleConcept(c) { return groupOn[c.group]; }
+  var ego = null;  // "neighbourhood only": the concepts within the chosen depth of the selection
+  function visibleConcept(c) { return groupOn[c.group] && (!ego || !!ego[c.id]); }
+  function egoDepth() { return Number(document.getElementById("ego").value) || 0; }
+  function computeEgo() {
+    var depth = egoDepth();
+    if (!depth || !selected) { ego = null; return; }
+    var seen = Object.create(null), ring = [selected];
+    seen[selected.id] = true;
+    for (var d = 0; d < depth; d++) {
+      var next = [];
+      ring.forEach(function (c) {
+        c.links.forEach(function (i) {
+          var e = data.edges[i];
+          if (!relationOn[e[2]]) return;
+          var other = concepts[e[0]] === c ? concepts[e[1]] : concepts[e[0]];
+          if (!seen[other.id] && groupOn[other.group]) { seen[other.id] = true; next.push(other); }
+        });
+      });
+      ring = next;
+    }
+    ego = seen;
+  }
   function neighbourhood(c) {
     var near = Object.create(null);
     near[c.id] = true;
@@ -219,8 +240,10 @@
     var shown = 0, links = 0;
     concepts.forEach(function (c) { if (visibleConcept(c)) shown++; });
     data.edges.forEach(function (e) { if (relationOn[e[2]] && visibleConcept(concepts[e[0]]) && visibleConcept(concepts[e[1]])) links++; });
-    var text = plural(shown, "concept", "concepts") + " · " + plural(links, "link", "links") + " · " + plural(groups.filter(function (g) { return g.top; }).length, "top concept", "top concepts");
-    if (shown !== concepts.length) text += " (filtered from " + concepts.length.toLocaleString("en") + ")";
+    var tops = groups.filter(function (g) { return g.top; }).length;
+    var text = shown === concepts.length
+      ? plural(shown, "concept", "concepts") + " · " + plural(links, "link", "links") + " · " + plural(tops, "top concept", "top concepts")
+      : shown.toLocaleString("en") + " of " + plural(concepts.length, "concept", "concepts") + " shown · " + plural(links, "link", "links");
     document.getElementById("counts").textContent = text;
   }
 
@@ -229,20 +252,21 @@
     items.forEach(function (item, i) {
       var box = el("input", { type: "checkbox", "data-index": String(i) });
       box.checked = true;
-      box.addEventListener("change", function () { state[i] = box.checked; refresh(); });
+      box.addEventListener("change", function () { state[i] = box.checked; computeEgo(); refresh(); refit(); });
       list.appendChild(el("li", null, [el("label", { title: item.label }, [box, sample(item), el("span", { className: "name", text: item.label }), el("span", { className: "n", text: item.count.toLocaleString("en") })])]));
     });
     document.querySelectorAll("[data-all='" + listId + "'], [data-none='" + listId + "']").forEach(function (button) {
       button.addEventListener("click", function () {
         var on = button.hasAttribute("data-all");
         list.querySelectorAll("input").forEach(function (box, i) { box.checked = on; state[i] = on; });
-        refresh();
+        computeEgo(); refresh(); refit();
       });
     });
   }
   buildFilters("groups", groups, groupOn, function (g) { return swatch(g.color); });
   buildFilters("relations", relations, relationOn, strokeSample);
   document.getElementById("dim").addEventListener("change", refresh);
+  document.getElementById("ego").addEventListener("change", function () { computeEgo(); refresh(); refit(); });
 
   // ---------------------------------------------------------------- layouts
   var layout = "hierarchy";
@@ -255,7 +279,7 @@
     document.getElementById("layout-hierarchy").setAttribute("aria-pressed", String(name === "hierarchy"));
     document.getElementById("layout-network").setAttribute("aria-pressed", String(name === "network"));
     if (selected) frame(selected, false);
-    else network.fit({ animation: false });
+    else fitVisible(false);
     /* vis skips nodes whose cached bounding box lies off screen; the first redraw refreshes
        those boxes at the new positions, the second draws every node where it now is. */
     network.redraw();
@@ -321,9 +345,10 @@
       document.querySelector("#groups input[data-index='" + c.group + "']").checked = true;
     }
     selected = c;
+    computeEgo();
     /* The move first: while it runs, vis draws every frame anyway and skips the redraws that
        restyling and selecting ask for, which would each draw the whole graph once more. */
-    frame(c, how && how.animate ? { duration: 450, easingFunction: "easeInOutQuad" } : false);
+    frame(c, !!(how && how.animate));
     refresh();
     network.selectNodes([c.id]);
     renderCard(c);
@@ -340,24 +365,51 @@
   network.on("animationFinished", function () {
     if (flying) { flying = false; network.renderer.zooming = false; }
   });
-  /* Show the concept with its neighbours when they fit at a readable zoom; else centre on it. */
-  function frame(c, animation) {
-    if (animation && large) { flying = true; network.renderer.zooming = true; }
-    var ids = Object.keys(neighbourhood(c)).filter(function (id) { return groupOn[byId[id].group]; });
+  /* Frame the concept with every visible neighbour: the bounding box of their nodes, padded,
+     fitted into the graph's box. The move is animated only when it is short (a nearby target at
+     a similar zoom); a long flight would only blur the picture. */
+  function frameBox(ids) {
     var pos = network.getPositions(ids);
-    var xs = ids.map(function (id) { return pos[id].x; }), ys = ids.map(function (id) { return pos[id].y; });
-    var width = Math.max.apply(null, xs) - Math.min.apply(null, xs) + 260;
-    var height = Math.max.apply(null, ys) - Math.min.apply(null, ys) + 160;
-    var scale = Math.min(container.clientWidth / width, container.clientHeight / height, 1.2);
-    if (scale >= 0.65) {
-      var centre = { x: (Math.max.apply(null, xs) + Math.min.apply(null, xs)) / 2, y: (Math.max.apply(null, ys) + Math.min.apply(null, ys)) / 2 };
-      network.moveTo({ position: centre, scale: scale, animation: animation });
-    } else {
-      network.focus(c.id, { scale: 0.9, animation: animation });
-    }
+    var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+    ids.forEach(function (id) {
+      var p = pos[id]; if (!p) return;
+      var r = (network.body.nodes[id] && network.body.nodes[id].options.size) || 10;
+      box.x0 = Math.min(box.x0, p.x - r); box.x1 = Math.max(box.x1, p.x + r);
+      box.y0 = Math.min(box.y0, p.y - r); box.y1 = Math.max(box.y1, p.y + r);
+    });
+    return box;
+  }
+  function moveToBox(box, animate, maxScale) {
+    var w = container.clientWidth, h = container.clientHeight;
+    if (!w || !h || box.x0 === Infinity) return;
+    var pad = Math.max(24, Math.min(72, Math.min(w, h) * 0.09));
+    var scale = Math.min((w - 2 * pad) / Math.max(box.x1 - box.x0, 1), (h - 2 * pad) / Math.max(box.y1 - box.y0, 1), maxScale || 1.4);
+    var centre = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 };
+    var now = network.getViewPosition(), nowScale = network.getScale();
+    var ratio = scale / nowScale;
+    var distance = Math.hypot(now.x - centre.x, now.y - centre.y) * Math.min(scale, nowScale);
+    var short = distance < 1.2 * Math.max(w, h) && ratio > 0.3 && ratio < 3.3;
+    if (animate && short && large) { flying = true; network.renderer.zooming = true; }
+    network.moveTo({ position: centre, scale: scale, animation: animate && short ? { duration: 380, easingFunction: "easeInOutQuad" } : false });
+  }
+  function frame(c, animation) {
+    var ids = Object.keys(neighbourhood(c)).filter(function (id) { return visibleConcept(byId[id]); });
+    moveToBox(frameBox(ids), !!animation);
+  }
+  function visibleIds() { return concepts.filter(visibleConcept).map(function (c) { return c.id; }); }
+  function fitVisible(animate) {
+    var ids = visibleIds();
+    if (ids.length === concepts.length || !ids.length) network.fit({ animation: animate ? { duration: 350 } : false });
+    else moveToBox(frameBox(ids), animate, 1.2);
+  }
+  /* After a filter change: keep the selection framed, or show what is left. */
+  function refit() {
+    if (selected && visibleConcept(selected)) frame(selected, true);
+    else fitVisible(true);
   }
   function clearSelection() {
     selected = null;
+    ego = null;
     network.unselectAll();
     card.innerHTML = emptyCard;
     refresh();
@@ -480,6 +532,9 @@
     selected: function () { return selected ? selected.id : null; },
     select: function (id) { return select(id, { animate: false }); },
     layout: function () { return layout; },
+    setLayout: function (name) { setLayout(name); },
+    conceptIds: function () { return concepts.map(function (c) { return c.id; }); },
+    neighbours: function (id) { return Object.keys(neighbourhood(byId[id])).filter(function (n) { return n !== id; }); },
     readyAt: null
   };
   updateCounts();
