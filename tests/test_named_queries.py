@@ -29,6 +29,15 @@ NAMED = (
     "terms-by-source",
     "terms-shared-by-three-sources",
     "source-disagreements",
+    "concepts-in-facet",
+    "facets",
+    "metric-formula-inputs",
+    "priority-levels-in-order",
+    "queue-metrics",
+    "routing-methods",
+    "self-service-mechanisms",
+    "sla-metrics",
+    "workforce-management",
 )
 
 

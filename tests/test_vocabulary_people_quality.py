@@ -210,6 +210,7 @@ def test_quality_score_is_a_percentage_where_higher_is_better_and_critical_error
 def test_new_concepts_in_these_facets_name_their_creator_date_and_a_public_reference(store, facet):
     found = rows(store, f"""SELECT ?c (SAMPLE(?s) AS ?source) WHERE {{
         cxg:{facet} skos:member ?c . ?c dct:created ?created ; dct:creator cxg:project .
+        FILTER NOT EXISTS {{ ?c skos:historyNote ?grouping }}
         OPTIONAL {{ ?c dct:source ?s . ?s a cx:Reference }}
     }} GROUP BY ?c""")
     assert found
