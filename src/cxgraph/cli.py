@@ -523,6 +523,13 @@ def path(start: str, end: str, ontology_dir: Path | None) -> None:
     click.echo(f"({len(steps)} link{'s' if len(steps) != 1 else ''})")
 
 
+# `cxgraph site` and `cxgraph glossary` live with the publishing code.
+from .publish.commands import COMMANDS as _PUBLISH_COMMANDS  # noqa: E402
+
+for _command in _PUBLISH_COMMANDS:
+    main.add_command(_command)
+
+
 def run() -> None:
     """Entry point: run the CLI, then leave without tearing down large graphs."""
     try:
