@@ -154,8 +154,15 @@ def test_failing_checks_leave_existing_exports_untouched(cli: CliRunner, mini_on
 
 def test_missing_ontology_folder_is_a_clear_error(cli: CliRunner, tmp_path: Path) -> None:
     done = cli("build", "--ontology", tmp_path / "nowhere", "--out", tmp_path / "out")
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert "no such ontology folder" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "view", "stats", "query nps-categories", "path CSAT NPS", "push http://127.0.0.1:9/store"])
+def test_a_missing_ontology_folder_exits_2_in_every_command(cli: CliRunner, tmp_path: Path, command: str) -> None:
+    done = cli(*command.split(), "--ontology", tmp_path / "nowhere")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == f"error: {tmp_path / 'nowhere'}: no such ontology folder"
 
 
 def test_void_describes_the_dataset_and_its_files(cli: CliRunner, mini_ontology: Path, tmp_path: Path) -> None:

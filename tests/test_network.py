@@ -28,9 +28,31 @@ def test_path_names_each_relation_and_its_direction(cli: CliRunner, mini_ontolog
     assert done.stdout.splitlines() == [
         "Customer Satisfaction Score",
         "  --measured by--> Survey",
-        "  <--related-- Omnichannel Support",
+        "  --related-- Omnichannel Support",
         "(2 links)",
     ]
+
+
+def test_path_draws_no_arrow_on_a_symmetric_relation_either_way(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("path", "omnichannel-support", "survey", "--ontology", mini_ontology)
+    assert done.returncode == 0, done.stderr
+    assert "  --related-- " in done.stdout and "<--related" not in done.stdout and "related-->" not in done.stdout
+
+
+def test_path_suggests_concepts_by_label_and_acronym_with_typos(cli: CliRunner, mini_ontology: Path) -> None:
+    done = cli("path", "Custmer Satisfaction Scor", "survey", "--ontology", mini_ontology)
+    assert done.returncode == 2
+    assert "did you mean customer-satisfaction-score" in done.stderr
+    done = cli("path", "CSATT", "survey", "--ontology", mini_ontology)
+    assert done.returncode == 2
+    assert "customer-satisfaction-score (CSAT)" in done.stderr
+
+
+def test_stats_top_refuses_values_below_one(cli: CliRunner, mini_ontology: Path) -> None:
+    for value in ("0", "-3"):
+        done = cli("stats", "--top", value, "--ontology", mini_ontology)
+        assert done.returncode == 2
+        assert "--top" in done.stderr
 
 
 def test_path_between_unconnected_concepts_is_a_clear_error(cli: CliRunner, mini_ontology: Path) -> None:

@@ -202,6 +202,49 @@ def test_bearer_token_and_refused_credentials(recorder: tuple[str, type[_Recorde
     assert "--user" in refused.stderr  # the hint says how to authenticate
 
 
+class _Forbidding(BaseHTTPRequestHandler):
+    """A store that lets nobody write: every PUT gets 403."""
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.send_response(403)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_403_hint_blames_only_credentials_that_were_given() -> None:
+    server = HTTPServer(("127.0.0.1", 0), _Forbidding)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/store"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CXGRAPH_PUSH_")}
+    try:
+        anonymous = cxgraph("push", url, "--ontology", str(VOCABULARY), env=env)
+        with_user = cxgraph("push", url, "--ontology", str(VOCABULARY), "--user", "u", "--password", "p", env=env)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert anonymous.returncode == with_user.returncode == 2
+    assert "HTTP 403" in anonymous.stderr
+    assert "these credentials" not in anonymous.stderr
+    assert "anonymous clients" in anonymous.stderr and "--user" in anonymous.stderr
+    assert "these credentials" in with_user.stderr
+
+
+def test_push_accepts_quiet_and_prints_only_its_result(recorder: tuple[str, type[_Recorder]]) -> None:
+    url, handler = recorder
+    handler.expected = "Bearer t0ken"
+    done = cxgraph("push", url, "--ontology", str(VOCABULARY), "--token", "t0ken", "-q")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert done.stdout.startswith("Pushed ")
+    loud = cxgraph("push", url, "--ontology", str(VOCABULARY), "--token", "t0ken")
+    assert "serialised" in loud.stderr
+
+
 class _Store(BaseHTTPRequestHandler):
     """A Graph Store stand-in on loopback: checks basic auth, trickles its answer, or redirects."""
 

@@ -63,13 +63,32 @@ def _fail(error: CxgraphError) -> None:
     sys.exit(error.exit_code)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from . import __version__
+    from .api import vocabulary_version
+
+    try:
+        vocabulary = vocabulary_version() or "unversioned"
+    except (CxgraphError, FileNotFoundError) as error:
+        vocabulary = f"unreadable: {getattr(error, 'message', error)}"
+    click.echo(f"cxgraph {__version__} (vocabulary {vocabulary})")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="cxgraph", prog_name="cxgraph")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show cxgraph's version and the version of the vocabulary it ships, and exit.")
 def main() -> None:
     """cxgraph: the open SKOS vocabulary of customer-service and customer-experience language.
 
     Build the exports, check the vocabulary, run SPARQL, explore it as a graph, serve it.
     Run 'cxgraph COMMAND --help' for the options of each command.
+
+    \b
+    Shell completion (bash, zsh or fish), e.g. in ~/.bashrc:
+      eval "$(_CXGRAPH_COMPLETE=bash_source cxgraph)"
 
     \b
     Exit codes:
@@ -240,8 +259,10 @@ def _query_store(ontology_dir: Path | None) -> Any:
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
               help="Allow browser pages from ORIGIN (repeatable; '*' for any). CORS is off by default.")
 @click.option("--access-log", is_flag=True, help="Log every request on standard error.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the endpoint's address.")
 def serve(ontology_dir: Path | None, graph_file: Path | None, host: str, port: int, time_limit: float,
-          max_result_bytes: int, workers: int | None, cors_origins: tuple[str, ...], access_log: bool) -> None:
+          max_result_bytes: int, workers: int | None, cors_origins: tuple[str, ...], access_log: bool,
+          quiet: bool) -> None:
     """Serve the vocabulary as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
     Queries by GET, POST form or POST application/sparql-query; results in SPARQL JSON, XML,
@@ -258,7 +279,7 @@ def serve(ontology_dir: Path | None, graph_file: Path | None, host: str, port: i
     from .server.source import served_store
 
     workers = workers or default_workers()
-    progress = Progress(quiet=False)
+    progress = Progress(quiet)
     try:
         store = served_store(ontology_dir, graph_file)
         named = _named_queries_for_page()
@@ -313,9 +334,10 @@ def _named_queries_for_page() -> tuple[dict[str, str], ...]:
               help="Seconds to wait for the store at each step: connecting, and each read or write.")
 @click.option("--max-time", type=click.FloatRange(min=1), default=600.0, show_default=True,
               help="Seconds the whole push may take, upload and answer included.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final line.")
 def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri: str | None, default_graph: bool,
          fmt: str, user: str | None, password: str | None, digest: bool, token: str | None, timeout: float,
-         max_time: float) -> None:
+         max_time: float, quiet: bool) -> None:
     """Publish the vocabulary to a triple store with the SPARQL 1.1 Graph Store Protocol.
 
     URL is the store's Graph Store endpoint; one HTTP PUT to URL?graph=IRI replaces that
@@ -336,7 +358,7 @@ def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri
     if default_graph and graph_iri is not None:
         _fail(UsageError("give --graph-iri or --default-graph, not both"))
     target = None if default_graph else (graph_iri or DEFAULT_GRAPH_IRI)
-    progress = Progress(quiet=False)
+    progress = Progress(quiet)
     try:
         import pyoxigraph as ox
 
@@ -455,7 +477,8 @@ def _model(ontology_dir: Path | None) -> Any:
 @main.command(short_help="Describe the vocabulary's shape.", epilog=EXIT_CODES_HELP)
 @ontology_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-@click.option("--top", default=5, show_default=True, help="How many concepts to list as most linked and central.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="How many concepts to list as most linked and central (at least 1).")
 def stats(ontology_dir: Path | None, as_json: bool, top: int) -> None:
     """Describe the vocabulary's shape: counts, links by relation, depth, connectivity, hubs.
 
@@ -493,7 +516,8 @@ def path(start: str, end: str, ontology_dir: Path | None) -> None:
     """Show the shortest chain of links between two concepts.
 
     START and END are slugs (net-promoter-score), cxg:slugs, IRIs, labels or acronyms.
-    Each step names its relation; '<-' marks a link followed against its direction.
+    Each step names its relation; '<-' marks a link followed against its direction, and a
+    symmetric relation (related, contrasts with) is drawn without an arrow.
 
     \b
     Example:
@@ -518,7 +542,10 @@ def path(start: str, end: str, ontology_dir: Path | None) -> None:
         return
     click.echo(steps[0].source)
     for step in steps:
-        arrow = f"--{step.relation}-->" if step.forward else f"<--{step.relation}--"
+        if not step.directed:
+            arrow = f"--{step.relation}--"
+        else:
+            arrow = f"--{step.relation}-->" if step.forward else f"<--{step.relation}--"
         click.echo(f"  {arrow} {step.target}")
     click.echo(f"({len(steps)} link{'s' if len(steps) != 1 else ''})")
 

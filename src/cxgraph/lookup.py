@@ -98,5 +98,11 @@ def suggestions(names: Sequence[ConceptName], typed: str, limit: int = 5) -> lis
             best = scored.get(name.slug)
             if best is None or score > best[0]:
                 scored[name.slug] = (score, shown)
+    # A name that begins with what was typed ("support" → support-channel) ranks just below an exact spelling.
+    for key, (name, text) in zip(keys, owners, strict=True):
+        if key.startswith(folded) and key != folded:
+            shown = name.slug if text in (name.slug, name.pref_label) else f"{name.slug} ({text})"
+            if scored.get(name.slug, (0.0, ""))[0] < 95.0:
+                scored[name.slug] = (95.0, shown)
     ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))
     return [shown for _, (_, shown) in ranked[:limit]]

@@ -22,11 +22,12 @@ __all__ = ["NetworkStats", "PathStep", "concept_network", "network_stats", "shor
 def concept_network(model: ViewModel) -> nx.MultiDiGraph:
     """Concepts as nodes (slug ids, with ``label`` and ``top``), links as labelled edges."""
     names = {r.key: r.label for r in model.relations}
+    directed = {r.key: r.directed for r in model.relations}
     graph = nx.MultiDiGraph()
     for c in model.concepts:
         graph.add_node(c.id, label=c.pref_label, top=c.top, depth=c.depth)
     for e in model.edges:
-        graph.add_edge(e.source, e.target, relation=names.get(e.kind, e.kind))
+        graph.add_edge(e.source, e.target, relation=names.get(e.kind, e.kind), directed=directed.get(e.kind, True))
     return graph
 
 
@@ -90,12 +91,17 @@ def network_stats(model: ViewModel, top: int = 5) -> NetworkStats:
 
 @dataclass(frozen=True)
 class PathStep:
-    """One link walked on a path: from a concept, by a relation, to the next concept."""
+    """One link walked on a path: from a concept, by a relation, to the next concept.
+
+    ``forward`` is False for a link followed against its direction; ``directed`` is False for a
+    symmetric relation (``related``, ``contrasts with``), which has no direction to follow.
+    """
 
     source: str
     relation: str
     target: str
     forward: bool
+    directed: bool = True
 
 
 def shortest_path(model: ViewModel, start: str, end: str) -> list[PathStep]:
@@ -110,6 +116,6 @@ def shortest_path(model: ViewModel, start: str, end: str) -> list[PathStep]:
     for a, b in itertools.pairwise(nodes):
         forward = graph.has_edge(a, b)
         data = graph.get_edge_data(a, b) if forward else graph.get_edge_data(b, a)
-        relation = sorted(d["relation"] for d in data.values())[0]
-        steps.append(PathStep(labels[a], relation, labels[b], forward))
+        relation, directed = sorted((d["relation"], d["directed"]) for d in data.values())[0]
+        steps.append(PathStep(labels[a], relation, labels[b], forward or not directed, directed))
     return steps

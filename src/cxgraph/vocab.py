@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .canonical import rename_blank_nodes
-from .errors import VocabularyError
+from .errors import InputError, VocabularyError
 from .resources import default_ontology_dir
 
 __all__ = ["Vocabulary", "load_vocabulary", "ontology_files"]
@@ -28,7 +28,7 @@ class Vocabulary:
 def ontology_files(directory: Path) -> tuple[Path, ...]:
     """Every ``*.ttl`` file under ``directory`` (subfolders included), in a stable order."""
     if not directory.is_dir():
-        raise VocabularyError(f"{directory}: no such ontology folder")
+        raise InputError(f"{directory}: no such ontology folder")  # a wrong --ontology: exit 2
     files = tuple(sorted(p for p in directory.rglob("*.ttl") if p.is_file()))
     if not files:
         raise VocabularyError(f"{directory}: no .ttl files found; point --ontology at a folder of Turtle files")

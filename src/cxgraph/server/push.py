@@ -63,6 +63,19 @@ _HINTS = {
     415: "the store does not accept this RDF format; try --format ntriples",
 }
 _REDIRECTS = (301, 302, 303, 307, 308)
+#: The 403 hint when the push carried no credentials at all.
+_FORBIDDEN_ANONYMOUS = (
+    "the store does not let anonymous clients write; pass --user and --password (or "
+    "CXGRAPH_PUSH_USER and CXGRAPH_PUSH_PASSWORD, --digest for digest authentication) or --token "
+    "for an account allowed to write"
+)
+
+
+def _hint(status: int, credentials: Credentials) -> str:
+    """What to try after a refusal; a 403 only blames credentials that were given."""
+    if status == 403 and credentials.user is None and not credentials.token:
+        return _FORBIDDEN_ANONYMOUS
+    return _HINTS.get(status, "")
 
 
 class PushError(CxgraphError):
@@ -335,7 +348,7 @@ def _send(
         if error.code in _REDIRECTS:
             raise PushError(_redirect_message(shown, url, error, redact)) from None
         detail = error.read(600).decode("utf-8", "replace").strip()
-        hint = _HINTS.get(error.code, "")
+        hint = _hint(error.code, credentials)
         message = f"{shown}: the store refused the push with HTTP {error.code} {error.reason}"
         if detail:
             message += f": {detail.splitlines()[0][:300]}"
