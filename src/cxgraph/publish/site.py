@@ -420,28 +420,35 @@ def server_rules(base_url: str) -> dict[str, str]:
         prefix += "/"
     types = "\n".join(f"        {mt} {ext};" for ext, (mt, _, _) in RDF_FORMATS.items())
     nginx = f"""# cxgraph site: content negotiation for nginx. Include this file inside the server block
-# whose root is the site folder (the folder 'cxgraph site' wrote), e.g.
-#     server {{ root /srv/cxgraph-site; include /srv/cxgraph-site/nginx-cxgraph.conf; }}
+# whose root holds the site at {prefix} (for the prefix /, the root is the site folder), e.g.
+#     server {{ root /srv/www; include /srv/www{prefix}nginx-cxgraph.conf; }}
 # The site is published under {prefix} (from --base-url). A concept IRI {prefix}SLUG answers
 # SLUG.html to browsers and SLUG.ttl / .jsonld / .rdf / .nt to clients asking for text/turtle,
 # application/ld+json, application/rdf+xml or application/n-triples; text/html anywhere in Accept
 # wins, then Turtle, JSON-LD, RDF/XML, N-Triples; no Accept (or */*) gets HTML.
-location ~ "^{prefix}(?<cxgraph_slug>[A-Za-z0-9_~-]*)$" {{
+# The Accept header is read at server level (rewrite-module 'if' with 'set' only), so the
+# locations below stay plain try_files.
+set $cxgraph_ext html;
+if ($http_accept ~* "application/n-triples") {{ set $cxgraph_ext nt; }}
+if ($http_accept ~* "application/rdf\\+xml") {{ set $cxgraph_ext rdf; }}
+if ($http_accept ~* "application/ld\\+json") {{ set $cxgraph_ext jsonld; }}
+if ($http_accept ~* "text/turtle") {{ set $cxgraph_ext ttl; }}
+if ($http_accept ~* "text/html") {{ set $cxgraph_ext html; }}
+location = {prefix} {{
     types {{
         text/html html;
 {types}
     }}
-    default_type text/html;
-    set $cxgraph_ext html;
-    if ($http_accept ~* "application/n-triples") {{ set $cxgraph_ext nt; }}
-    if ($http_accept ~* "application/rdf\\+xml") {{ set $cxgraph_ext rdf; }}
-    if ($http_accept ~* "application/ld\\+json") {{ set $cxgraph_ext jsonld; }}
-    if ($http_accept ~* "text/turtle") {{ set $cxgraph_ext ttl; }}
-    if ($http_accept ~* "text/html") {{ set $cxgraph_ext html; }}
-    set $cxgraph_page $cxgraph_slug;
-    if ($cxgraph_slug = "") {{ set $cxgraph_page vocabulary; }}
     add_header Vary Accept always;
-    try_files {prefix}$cxgraph_page.$cxgraph_ext =404;
+    try_files {prefix}vocabulary.$cxgraph_ext =404;
+}}
+location ~ "^{prefix}(?<cxgraph_slug>[A-Za-z0-9_~-]+)$" {{
+    types {{
+        text/html html;
+{types}
+    }}
+    add_header Vary Accept always;
+    try_files {prefix}$cxgraph_slug.$cxgraph_ext =404;
 }}
 location ~ "^{prefix}.*\\.(ttl|jsonld|rdf|nt)$" {{
     types {{
