@@ -11,6 +11,10 @@ from .conftest import CliRunner
 
 PREFIXES = """
 @prefix cx:   <https://w3id.org/cxgraph/ontology#> .
+@prefix dct:  <http://purl.org/dc/terms/> .
+@prefix owl:  <http://www.w3.org/2002/07/owl#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix cxg:  <https://w3id.org/cxgraph/> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd:  <http://www.w3.org/2001/XMLSchema#> .
@@ -61,6 +65,22 @@ def test_clean_vocabulary_passes(cli: CliRunner, mini_ontology: Path) -> None:
         ("\n".join(f'cxg:kind-{i} a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:broader cxg:survey ;'
                    f' skos:prefLabel "Kind {i}"@en ; skos:definition "Test kind {i}."@en .' for i in range(26)),
          "concept-fan-out"),
+        ('cxg:bare a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:broader cxg:metrics ; skos:prefLabel "Bare"@en ;'
+         ' skos:definition "A test concept."@en .', "concept-without-provenance"),
+        ('cxg:facet a skos:Collection ; skos:prefLabel "Facet"@en ; skos:definition "A test facet."@en ;'
+         ' skos:member cxg:survey ; rdfs:isDefinedBy cxg:vocabulary ; skos:historyNote "Test."@en .', "collection-not-in-scheme"),
+        ("cxg:vocabulary dct:publisher cxg:someone-else .", "scheme-agent-not-described"),
+        ('cxg:old-survey a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:prefLabel "Old Survey"@en ;'
+         ' skos:definition "A test concept."@en ; owl:deprecated true ; rdfs:isDefinedBy cxg:vocabulary ;'
+         ' prov:wasDerivedFrom cxg:survey . cxg:handle-time skos:related cxg:old-survey .', "deprecated-concept-in-use"),
+        ('cxg:old-survey a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:prefLabel "Old Survey"@en ;'
+         ' skos:definition "A test concept."@en ; owl:deprecated true ; rdfs:isDefinedBy cxg:vocabulary ;'
+         ' prov:wasDerivedFrom cxg:survey .', "deprecated-concept-in-use"),
+        ('cxg:customer-service-metric a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:broader cxg:metrics ;'
+         ' skos:prefLabel "Service Metric"@en ; skos:definition "A test group."@en ; rdfs:isDefinedBy cxg:vocabulary ;'
+         ' prov:wasDerivedFrom cxg:survey . cxg:wait a skos:Concept ; skos:inScheme cxg:vocabulary ;'
+         ' skos:broader cxg:customer-service-metric ; skos:prefLabel "Wait"@en ; skos:definition "A test metric."@en ;'
+         ' rdfs:isDefinedBy cxg:vocabulary ; prov:wasDerivedFrom cxg:survey ; cx:unit cx:duration .', "metric-without-facts"),
     ],
 )
 def test_each_check_catches_its_violation(cli: CliRunner, mini_ontology: Path, turtle: str, check: str) -> None:
@@ -85,6 +105,14 @@ def test_missing_scheme_metadata_is_reported_by_name(cli: CliRunner, mini_ontolo
     done = cli("check", "--ontology", mini_ontology)
     assert done.returncode == 1
     assert "has no owl:versionInfo" in done.stdout
+
+
+def test_a_deprecated_concept_with_its_replacement_and_no_links_passes(cli: CliRunner, mini_ontology: Path) -> None:
+    add(mini_ontology, 'cxg:old-survey a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:prefLabel "Questionnaire"@en ;'
+        ' skos:definition "A test concept."@en ; owl:deprecated true ; dct:isReplacedBy cxg:survey ;'
+        ' rdfs:isDefinedBy cxg:vocabulary ; prov:wasDerivedFrom cxg:survey .')
+    done = cli("check", "--ontology", mini_ontology)
+    assert done.returncode == 0, done.stdout
 
 
 def test_candidates_are_exempt_from_hierarchy_checks(cli: CliRunner, mini_ontology: Path) -> None:
