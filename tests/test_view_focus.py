@@ -91,7 +91,7 @@ def test_neighbourhood_only_shows_the_ego_graph(shipped: Page) -> None:
     shipped.js("window.cxgraph.select('net-promoter-score')")
     shipped.page.select_option("#ego", "1")
     shown = shipped.js("window.cxgraph.network.body.data.nodes.get({filter: n => !n.hidden}).map(n => n.id).sort()")
-    expected = sorted(shipped.js("window.cxgraph.neighbours('net-promoter-score')") + ["net-promoter-score"])
+    expected = sorted([*shipped.js("window.cxgraph.neighbours('net-promoter-score')"), "net-promoter-score"])
     assert shown == expected
     shipped.page.select_option("#ego", "2")
     assert len(shipped.js("window.cxgraph.network.body.data.nodes.get({filter: n => !n.hidden})")) > len(shown)

@@ -337,6 +337,9 @@
   }
 
   // ---------------------------------------------------------------- selection and the URL
+  /* Screen readers hear the name of the selected concept only, not the whole card. */
+  var live = document.getElementById("announce");
+  function announce(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 30); }
   function select(id, how) {
     var c = byId[id];
     if (!c) return false;
@@ -355,6 +358,7 @@
     if (decodeURIComponent(location.hash.slice(1)) !== c.id) {
       location.hash = encodeURIComponent(c.id);
     }
+    announce(c.label);
     return true;
   }
   /* vis animates a move in a fixed number of frames (about 27 for 450 ms), so each frame must
@@ -421,52 +425,166 @@
     if (params.nodes.length) select(params.nodes[0], { animate: true });
     else if (!params.edges.length) clearSelection();
   });
-  window.addEventListener("hashchange", function () {
-    var id = decodeURIComponent(location.hash.slice(1));
-    if (id && (!selected || selected.id !== id)) select(id, { animate: true });
-  });
+  function fromAddress(animate) {
+    var text = decodeURIComponent(location.hash.slice(1));
+    if (!text) return false;
+    var c = resolve(text);
+    if (!c) { showUnknown(text); return true; }
+    if (c.id !== text) {  // #NPS, #cxg:… or a label: keep the canonical address
+      try { history.replaceState(null, "", "#" + encodeURIComponent(c.id)); } catch (err) { /* file: in some browsers */ }
+    }
+    if (!selected || selected.id !== c.id) select(c.id, { animate: animate });
+    return true;
+  }
+  /* An address naming no concept: say so, with the closest names, over the whole vocabulary. */
+  function showUnknown(text) {
+    if (selected) clearSelection();
+    var near = search(text).slice(0, 5);
+    var notice = el("div", { className: "unknown", role: "alert" }, [
+      el("h2", { text: "No concept “" + text + "” in this vocabulary" }),
+      near.length ? el("p", { text: "Did you mean:" }) : el("p", { text: "The address takes a slug (net-promoter-score), a cxg: name, a label or an acronym (NPS)." }),
+      near.length ? linkList(near.map(function (h) { return h.concept.index; })) : null
+    ]);
+    card.innerHTML = emptyCard;
+    card.insertBefore(notice, card.firstChild);
+    announce("No concept " + text);
+  }
+  window.addEventListener("hashchange", function () { fromAddress(true); });
 
   // ---------------------------------------------------------------- search
-  function norm(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "");
+  /* Text is compared folded: no accents, no case, no spaces or punctuation. A minus sign in front
+     of a number stays meaningful ("Tier -1" is not "Tier 1"): it is read as the word "minus". */
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/(^|[^a-z0-9])[-\u2212](?=\d)/g, "$1 minus ");
   }
-  function words(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  }
+  function norm(text) { return fold(text).replace(/[^a-z0-9]+/g, ""); }
+  function words(text) { return fold(text).split(/[^a-z0-9]+/).filter(Boolean); }
   var KIND_RANK = { pref: 0, alt: 1, hidden: 2 };
   var index = [];
+  var exact = Object.create(null);  // folded label → [concept, kind] of its best owner
   concepts.forEach(function (c) {
     index.push([c, "pref", c.label, norm(c.label), words(c.label)]);
     c.alt.forEach(function (a) { index.push([c, "alt", a, norm(a), words(a)]); });
     c.hidden.forEach(function (h) { index.push([c, "hidden", h, norm(h), words(h)]); });
   });
+  index.forEach(function (entry) {
+    var prev = exact[entry[3]];
+    if (!prev || KIND_RANK[entry[1]] < KIND_RANK[prev[1]]) exact[entry[3]] = [entry[0], entry[1]];
+  });
+  var vocabulary = null;  // every distinct word of every label, collected on the first typo search
+  function allWords() {
+    if (!vocabulary) {
+      var seen = Object.create(null);
+      index.forEach(function (entry) { entry[4].forEach(function (w) { seen[w] = true; }); });
+      vocabulary = Object.keys(seen);
+    }
+    return vocabulary;
+  }
+  /* Edit distance with adjacent transpositions, giving up once it exceeds `limit`. */
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var prev2 = null, prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur.push(v);
+        if (v < best) best = v;
+      }
+      if (best > limit) return limit + 1;
+      prev2 = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+  /* "avg" abbreviates "average": same first letter, its letters in order. */
+  function abbreviates(short, word) {
+    if (short.length < 2 || short.length >= word.length || short[0] !== word[0]) return false;
+    for (var i = 0, j = 0; j < word.length && i < short.length; j++) if (word[j] === short[i]) i++;
+    return i === short.length;
+  }
+  /* The cost of reading the typed word `q` as the label word `w` (Infinity: no match). */
+  function wordCost(q, w) {
+    if (q === w) return 0;
+    if (w.indexOf(q) === 0) return 0.2;
+    if (/^\d+$/.test(q) || /^\d+$/.test(w)) return Infinity;  // numbers are never "nearly" equal
+    var limit = q.length < 4 ? 0 : q.length < 8 ? 1 : 2;
+    var d = limit ? distance(q, w, limit) : limit + 1;
+    if (d <= limit) return 0.8 * d;
+    if (abbreviates(q, w)) return 0.6;
+    return Infinity;
+  }
+  /* Typo-tolerant matches: every typed word must read as some word of the label. */
+  function fuzzy(query) {
+    var typed = words(query);
+    if (!typed.length || norm(query).length < 3) return [];
+    var costs = typed.map(function (q) {
+      var found = Object.create(null);
+      allWords().forEach(function (w) { var k = wordCost(q, w); if (k < Infinity) found[w] = k; });
+      return found;
+    });
+    var out = [];
+    index.forEach(function (entry) {
+      var total = 0, used = 0;
+      for (var i = 0; i < costs.length; i++) {
+        var best = Infinity;
+        entry[4].forEach(function (w) { if (costs[i][w] !== undefined && costs[i][w] < best) best = costs[i][w]; });
+        if (best === Infinity) return;
+        total += best; used++;
+      }
+      if (total === 0 && entry[4].length === used) return;  // an exact match, found already
+      out.push([entry, total + 0.1 * Math.max(0, entry[4].length - used)]);
+    });
+    return out;
+  }
 
   function search(query) {
     var q = norm(query);
     if (!q) return [];
     var best = Object.create(null);
-    index.forEach(function (entry) {
-      var key = entry[3], score;
-      if (key === q) score = 0;
-      else if (key.indexOf(q) === 0) score = 1;
-      else if (entry[4].some(function (w) { return w.indexOf(q) === 0; })) score = 2;
-      else if (key.indexOf(q) > 0) score = 3;
-      else return;
+    function offer(entry, score, fuzzyMatch) {
       var rank = [score, KIND_RANK[entry[1]], entry[0].label.length, entry[0].label.toLowerCase()];
       var prev = best[entry[0].id];
-      if (!prev || compare(rank, prev.rank) < 0) best[entry[0].id] = { concept: entry[0], kind: entry[1], text: entry[2], rank: rank };
+      if (!prev || compare(rank, prev.rank) < 0) best[entry[0].id] = { concept: entry[0], kind: entry[1], text: entry[2], rank: rank, fuzzy: fuzzyMatch };
+    }
+    index.forEach(function (entry) {
+      var key = entry[3];
+      if (key === q) offer(entry, 0, false);
+      else if (key.indexOf(q) === 0) offer(entry, 1, false);
+      else if (entry[4].some(function (w) { return w.indexOf(q) === 0; })) offer(entry, 2, false);
+      else if (key.indexOf(q) > 0) offer(entry, 3, false);
     });
+    /* Typo matches rank below every exact, prefix and substring match. */
+    fuzzy(query).forEach(function (found) { offer(found[0], 4 + found[1], true); });
     return Object.keys(best).map(function (k) { return best[k]; }).sort(function (a, b) { return compare(a.rank, b.rank); }).slice(0, 12);
   }
   function compare(a, b) {
     for (var i = 0; i < a.length; i++) { if (a[i] < b[i]) return -1; if (a[i] > b[i]) return 1; }
     return 0;
   }
+  /* The concept an address or a name means: slug, cxg: name, IRI, label or acronym. */
+  var byIri = Object.create(null);
+  concepts.forEach(function (c) { byIri[c.iri] = c; });
+  function resolve(text) {
+    var t = (text || "").trim();
+    if (!t) return null;
+    if (byId[t]) return byId[t];
+    if (t.indexOf("cxg:") === 0 && byId[t.slice(4)]) return byId[t.slice(4)];
+    if (byIri[t]) return byIri[t];
+    var hit = exact[norm(t)];
+    if (hit) return hit[0];
+    var slug = byId[t.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")];
+    return slug || null;
+  }
 
   var input = document.getElementById("search");
   var results = document.getElementById("results");
   var hits = [];
   var active = -1;
+  var chosen = null;  // the label put into the box by choosing a result, until the user edits it
 
   function showResults() {
     hits = search(input.value);
@@ -475,6 +593,9 @@
     if (!input.value.trim()) { closeResults(); return; }
     if (!hits.length) {
       results.appendChild(el("li", { className: "none", text: "No concept matches “" + input.value.trim() + "”." }));
+    } else if (hits[0].fuzzy) {
+      results.appendChild(el("li", { className: "none mean", id: "did-you-mean" }, [el("span", null, [
+        document.createTextNode("No exact match. Did you mean "), el("b", { text: hits[0].concept.label }), document.createTextNode("?")])]));
     }
     hits.forEach(function (hit, i) {
       var via = hit.kind === "pref" ? null : el("span", { className: "via", text: (hit.kind === "alt" ? "also “" : "misspelt “") + hit.text + "”" });
@@ -507,13 +628,16 @@
     if (!hit) return;
     closeResults();
     input.value = hit.concept.label;
+    chosen = input.value;
     select(hit.concept.id, { animate: true });
   }
-  input.addEventListener("input", showResults);
+  input.addEventListener("input", function () { chosen = null; showResults(); });
   input.addEventListener("focus", function () { if (input.value.trim()) showResults(); });
   input.addEventListener("blur", function () { setTimeout(closeResults, 100); });
   input.addEventListener("keydown", function (event) {
-    if (event.key === "ArrowDown") { event.preventDefault(); if (results.hidden) showResults(); else move(1); }
+    /* "/" after choosing a result starts a new search instead of typing into the old text. */
+    if (event.key === "/" && chosen !== null && input.value === chosen) { event.preventDefault(); input.select(); chosen = null; }
+    else if (event.key === "ArrowDown") { event.preventDefault(); if (results.hidden) showResults(); else move(1); }
     else if (event.key === "ArrowUp") { event.preventDefault(); move(-1); }
     else if (event.key === "Enter") { event.preventDefault(); if (results.hidden) showResults(); choose(active < 0 ? 0 : active); }
     else if (event.key === "Escape") { if (!results.hidden) closeResults(); else { input.value = ""; clearSelection(); } }
@@ -529,6 +653,7 @@
   window.cxgraph = {
     network: network,
     search: function (q) { return search(q).map(function (h) { return h.concept.id; }); },
+    resolve: function (q) { var c = resolve(q); return c ? c.id : null; },
     selected: function () { return selected ? selected.id : null; },
     select: function (id) { return select(id, { animate: false }); },
     layout: function () { return layout; },
@@ -542,7 +667,7 @@
     window.cxgraph.readyAt = performance.now();
     document.body.setAttribute("data-ready", "true");
   });
-  var start = decodeURIComponent(location.hash.slice(1)) || data.focus;
-  if (!(start && select(start, { animate: false }))) network.fit({ animation: false });
+  if (!fromAddress(false) && data.focus) select(data.focus, { animate: false });
+  if (!selected) network.fit({ animation: false });
   network.redraw();
 })();
