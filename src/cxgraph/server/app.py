@@ -27,6 +27,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
+from . import rest
 from .description import service_description
 from .engine import Job, evaluate
 from .guard import Refused, inspect_query
@@ -326,6 +327,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, "application/json", self.endpoint.queries_json, head_only=head_only)
         elif path == "/sparql":
             self._sparql("GET", query, b"", head_only=head_only)
+        elif path.startswith(rest.PREFIX):
+            limit = self.endpoint.config.max_result_bytes
+            status, media_type, body = rest.answer(self.endpoint.store, path, query, limit)
+            self._send(status, media_type, body, head_only=head_only)
         else:
             self._error(404, f"nothing at {path}; the SPARQL endpoint is /sparql and the query page is /")
 
