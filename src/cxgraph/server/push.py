@@ -307,6 +307,8 @@ def push_graph(
     elif credentials.user is not None and not credentials.digest:
         pair = f"{credentials.user}:{credentials.password or ''}".encode()
         request.add_header("Authorization", "Basic " + base64.b64encode(pair).decode("ascii"))
+    if credentials.digest and credentials.user is not None:
+        _answer_digest_challenge_first(request, url, credentials, min(timeout, 30.0))
     deadline = _Deadline(max_time)
     with deadline:
         try:
@@ -322,12 +324,56 @@ def push_graph(
                 ) from None
             if isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError):
                 raise PushError(f"{shown}: the store did not answer within {timeout:g} s (--timeout)") from None
+            reason = getattr(error, "reason", error)
+            if isinstance(reason, BrokenPipeError | ConnectionResetError):
+                # Virtuoso refuses a push without credentials, or with wrong digest credentials,
+                # by answering before it has read the upload and closing the connection.
+                if credentials.user is not None or credentials.token:
+                    why = "to refuse credentials (a wrong user or password, or one not allowed to write)"
+                    hint = "check --user and --password (or CXGRAPH_PUSH_USER and CXGRAPH_PUSH_PASSWORD)"
+                else:
+                    why = "when they ask for credentials that were not given"
+                    hint = _HINTS[401]
+                raise PushError(redact(
+                    f"{shown}: the store closed the connection during the upload; stores such as Virtuoso "
+                    f"do this {why}\n  hint: {hint}"
+                )) from None
             if isinstance(error, urllib.error.URLError):
                 raise PushError(redact(f"{shown_store}: cannot reach the store: {error.reason}")) from None
             if isinstance(error, OSError | http.client.HTTPException):
                 raise PushError(redact(f"{shown_store}: the connection failed: {error}")) from None
             raise
     return PushResult(url=shown, status=status, size=len(data))
+
+
+def _answer_digest_challenge_first(
+    request: urllib.request.Request, url: str, credentials: Credentials, timeout: float
+) -> None:
+    """Fetch the store's digest challenge with a bodiless HEAD and sign the PUT before sending it.
+
+    Otherwise the upload is sent unauthenticated first, and a store that answers 401 before
+    reading the body and closes the connection (Virtuoso does) breaks the upload mid-way.
+    Any failure here leaves the request as it was, to be answered the usual way.
+    """
+    probe = urllib.request.Request(url, method="HEAD")
+    probe.add_header("User-Agent", "cxgraph-push")
+    try:
+        with urllib.request.build_opener(_NoRedirects()).open(probe, timeout=timeout):
+            return  # no challenge: the store does not ask HEAD for credentials
+    except urllib.error.HTTPError as error:
+        challenge = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+    except (OSError, http.client.HTTPException):
+        return
+    scheme, _, params = challenge.partition(" ")
+    if scheme.lower() != "digest":
+        return
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, url, credentials.user or "", credentials.password or "")
+    handler = urllib.request.HTTPDigestAuthHandler(manager)
+    fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+    signed = handler.get_authorization(request, fields)
+    if signed:
+        request.add_unredirected_header("Authorization", f"Digest {signed}")
 
 
 def _send(
