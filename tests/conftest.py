@@ -59,3 +59,9 @@ def cli() -> CliRunner:
         )
 
     return run
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_graph_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test (and every command it runs) uses a cache folder of its own, not ~/.cache."""
+    os.environ["CXGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("cxgraph-cache"))

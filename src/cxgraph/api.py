@@ -186,16 +186,15 @@ def write_view(
     an unknown one raises :class:`~cxgraph.errors.UsageError` with suggestions, writing nothing.
     """
     from .atomic import write_bytes_atomic
-    from .pipeline import complete
+    from .pipeline import complete_store
     from .view.model import build_model
     from .view.page import render_model
-    from .vocab import load_vocabulary
 
     say = progress or _quiet
     target = Path(out_file)
-    vocabulary = load_vocabulary(_path(ontology_dir))
-    say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
-    model = build_model(complete(vocabulary).store)
+    store = complete_store(_path(ontology_dir), progress=say)  # from the cache after the first run
+    say("opened the complete graph")
+    model = build_model(store)
     say(f"read {len(model.concepts):,} concepts and {len(model.edges):,} links")
     page = render_model(model, concept)
     say("laid out and rendered the page")
@@ -303,9 +302,9 @@ _STORES: dict[tuple[object, ...], ox.Store] = {}
 
 def _complete_store(ontology_dir: str | Path | None) -> ox.Store:
     """The complete store of a vocabulary, reused while none of its files changes."""
-    from .pipeline import complete
+    from .pipeline import complete_store
     from .resources import default_ontology_dir
-    from .vocab import load_vocabulary, ontology_files
+    from .vocab import ontology_files
 
     directory = _path(ontology_dir) or default_ontology_dir()
     files = ontology_files(directory)
@@ -313,7 +312,7 @@ def _complete_store(ontology_dir: str | Path | None) -> ox.Store:
                                                           for p in files))
     store = _STORES.get(key)
     if store is None:
-        store = complete(load_vocabulary(directory)).store
+        store = complete_store(directory)  # the on-disk cache, unless it is turned off
         _STORES.clear()  # keep one vocabulary in memory, not every folder ever asked about
         _STORES[key] = store
     return store

@@ -80,7 +80,10 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show cxgraph's version and the version of the vocabulary it ships, and exit.")
-def main() -> None:
+@click.option("--no-cache", is_flag=True,
+              help="Rebuild the complete graph in memory instead of reusing the on-disk cache "
+              "(see 'cxgraph cache --help'). Same as CXGRAPH_NO_CACHE=1.")
+def main(no_cache: bool) -> None:
     """cxgraph: the open SKOS vocabulary of customer-service and customer-experience language.
 
     Build the exports, check the vocabulary, run SPARQL, explore it as a graph, serve it.
@@ -96,6 +99,10 @@ def main() -> None:
       1  the vocabulary fails its checks or cannot be read
       2  usage error, malformed query or unreadable input
     """
+    if no_cache:
+        from .cache import NO_CACHE_ENV
+
+        os.environ[NO_CACHE_ENV] = "1"
 
 
 @main.command(short_help="Check, infer and write every export.", epilog=EXIT_CODES_HELP)
@@ -467,11 +474,10 @@ def view(ontology_dir: Path | None, out_file: Path, concept: str | None, quiet: 
 
 
 def _model(ontology_dir: Path | None) -> Any:
-    from .pipeline import complete
+    from .pipeline import complete_store
     from .view.model import build_model
-    from .vocab import load_vocabulary
 
-    return build_model(complete(load_vocabulary(ontology_dir)).store)
+    return build_model(complete_store(ontology_dir))
 
 
 @main.command(short_help="Describe the vocabulary's shape.", epilog=EXIT_CODES_HELP)
@@ -555,6 +561,43 @@ from .publish.commands import COMMANDS as _PUBLISH_COMMANDS  # noqa: E402
 
 for _command in _PUBLISH_COMMANDS:
     main.add_command(_command)
+
+
+@main.group(short_help="Show or clear the cache of complete graphs.", epilog=EXIT_CODES_HELP)
+def cache() -> None:
+    """The on-disk cache of complete graphs that query, view, stats, path and serve reuse.
+
+    The first run on a set of ontology files builds the complete graph (asserted plus entailed
+    triples) and keeps it as an Oxigraph store in the cache folder: $CXGRAPH_CACHE_DIR, else
+    $XDG_CACHE_HOME/cxgraph, else ~/.cache/cxgraph. Any change to any file gives a new entry;
+    the oldest unused entries are removed. 'cxgraph --no-cache COMMAND' skips the cache.
+    """
+
+
+@cache.command("list", short_help="List the cached graphs.", epilog=EXIT_CODES_HELP)
+def cache_list() -> None:
+    """List the cached complete graphs, most recently used first."""
+    from .cache import cache_dir, list_entries
+
+    entries = list_entries()
+    click.echo(f"cache folder: {cache_dir()}")
+    for entry in entries:
+        used = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.last_used))
+        click.echo(f"  {entry.key[:12]}  {entry.triples:>10,} triples  {entry.bytes / 2**20:7.1f} MiB  "
+                   f"used {used}  {entry.source}")
+    click.echo(f"({len(entries)} entr{'y' if len(entries) == 1 else 'ies'})")
+
+
+@cache.command("clear", short_help="Remove every cached graph.", epilog=EXIT_CODES_HELP)
+def cache_clear() -> None:
+    """Remove every cached complete graph; the next run rebuilds what it needs."""
+    from .cache import cache_dir, clear_cache
+
+    try:
+        count = clear_cache()
+    except OSError as exc:
+        _fail(UsageError(f"{cache_dir()}: cannot clear the cache: {exc.strerror or exc}"))
+    click.echo(f"removed {count} cached graph{'' if count == 1 else 's'} from {cache_dir()}")
 
 
 def run() -> None:

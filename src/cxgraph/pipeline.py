@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,22 @@ def complete(vocabulary: Vocabulary) -> CompleteGraph:
     return CompleteGraph(store=vocabulary.store, files=vocabulary.files, asserted=asserted, entailed=entailed)
 
 
-def complete_store(ontology_dir: Path | None = None) -> ox.Store:
-    """A store of the asserted and entailed triples of the vocabulary in ``ontology_dir``."""
-    return complete(load_vocabulary(ontology_dir)).store
+def complete_store(ontology_dir: Path | None = None, *, use_cache: bool | None = None,
+                   progress: Callable[[str], None] | None = None) -> ox.Store:
+    """A store of the asserted and entailed triples of the vocabulary in ``ontology_dir``.
+
+    The store comes from the persistent cache (:mod:`cxgraph.cache`) and is then read-only;
+    the first call on a set of files builds it there. ``use_cache=False`` (or the environment
+    variable ``CXGRAPH_NO_CACHE=1`` when ``use_cache`` is None) builds a fresh in-memory store
+    instead, which callers may modify.
+    """
+    from .cache import cache_enabled, cached_store
+    from .resources import default_ontology_dir
+    from .vocab import ontology_files
+
+    if use_cache is None:
+        use_cache = cache_enabled()
+    if not use_cache:
+        return complete(load_vocabulary(ontology_dir)).store
+    directory = ontology_dir if ontology_dir is not None else default_ontology_dir()
+    return cached_store(directory, ontology_files(directory), progress)

@@ -47,7 +47,9 @@ def served_store(ontology_dir: Path | None = None, graph_file: Path | None = Non
     """The complete vocabulary (asserted + entailed), or the triples of ``graph_file``."""
     if graph_file is not None:
         return load_graph_file(graph_file)
-    from ..pipeline import complete
-    from ..vocab import load_vocabulary
+    from ..pipeline import complete_store
 
-    return complete(load_vocabulary(ontology_dir)).store
+    # From the on-disk cache after the first run (read-only): the forked workers share its
+    # pages through the operating system's page cache, and answers match 'cxgraph query' byte
+    # for byte, order of ties included.
+    return complete_store(ontology_dir)
