@@ -87,5 +87,49 @@ def site_command(ontology_dir: Path | None, out_dir: Path, base_url: str | None,
     )
 
 
+@click.command("glossary", short_help="Write a printable glossary (HTML, PDF or Markdown).", epilog=_EXIT_CODES)
+@_ontology
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "md"]),
+    default="html",
+    show_default=True,
+    help="html: one printable page; pdf: printed by headless Chromium; md: Markdown.",
+)
+@click.option(
+    "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write."
+)
+@click.option(
+    "--lang", default="en", show_default=True, help="Language of the terms (labels in other languages are left out)."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final line.")
+def glossary_command(ontology_dir: Path | None, fmt: str, out_file: Path, lang: str, quiet: bool) -> None:
+    """Write a printable glossary: a title page with version and licence, alphabetical entries
+    (term, acronyms, synonyms, definition, facts, see also) with a "see" entry for every
+    alternative label, a hierarchical listing and a permuted (KWIC) index.
+    """
+    from ..pipeline import complete_store
+    from .glossary import render_glossary, write_pdf
+
+    say = _progress(quiet)
+    try:
+        say("loading the vocabulary")
+        store = complete_store(ontology_dir)
+        text = render_glossary(store, "md" if fmt == "md" else "html", lang)
+        if fmt == "pdf":
+            say("printing the PDF with Chromium")
+            write_pdf(text, out_file)
+        else:
+            out_file.parent.mkdir(parents=True, exist_ok=True)
+            out_file.write_text(text, encoding="utf-8")
+    except CxgraphError as error:
+        _fail(error)
+    except OSError as error:
+        click.echo(f"error: cannot write {out_file}: {error.strerror or error}", err=True)
+        sys.exit(2)
+    click.echo(f"Wrote the glossary to {out_file}")
+
+
 #: The commands this package adds to ``cxgraph``.
-COMMANDS: list[click.Command] = [site_command]
+COMMANDS: list[click.Command] = [site_command, glossary_command]
