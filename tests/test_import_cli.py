@@ -283,3 +283,23 @@ def test_apply_on_a_really_full_disk_leaves_no_imports_folder(cli: CliRunner, ti
     assert "our-team-glossary.ttl: cannot write: No space left on device; nothing was written" in done.stderr
     assert snapshot(vocabulary) == before
     assert not (vocabulary / "imports").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("acme.md", "# Acme Support Glossary\n\n## Live Chat\nTyped conversation with an agent on a website.\n\n"
+                    "## Triage\nSorting requests by urgency.\n"),
+        ("acme.txt", "Acme Support Glossary\n\nLive Chat\nTyped conversation with an agent on a website.\n\n"
+                     "Triage\nSorting requests by urgency.\n\nBacklog\nThe requests still waiting.\n"),
+    ],
+)
+def test_the_glossarys_title_line_is_the_source_title(cli: CliRunner, tmp_path: Path, name: str, text: str) -> None:
+    glossary = tmp_path / name
+    glossary.write_text(text, encoding="utf-8")
+    done = cli("import", glossary, "--json")
+    assert done.returncode == 0, done.stderr
+    terms = [entry["term"] for entry in json.loads(done.stdout)]
+    assert "Acme Support Glossary" not in terms and "Live Chat" in terms
+    report = cli("import", glossary)
+    assert 'for the source "Acme Support Glossary"' in report.stdout

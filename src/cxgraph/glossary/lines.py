@@ -35,6 +35,8 @@ _ITEM = re.compile(
 )
 _INTRO_VERBS = re.compile(r"\b(?:following|below|these|include|includes|such as|here|are|is)\b", re.IGNORECASE)
 _INTRO_WORDS = re.compile(r"\b(?:terms?|glossary|definitions?|category|vocabulary|concepts)\b", re.IGNORECASE)
+#: A first line that calls itself a glossary is the title even without an introduction after it.
+_TITLE_WORDS = re.compile(r"\b(?:glossary|dictionary|terminology|lexicon|jargon|vocabulary)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,13 @@ def _colon_mode(lines: list[Line]) -> bool:
 
 def _is_title_block(lines: list[Line]) -> bool:
     """The first line is the page title when an introduction about the glossary follows it."""
-    if len(lines) < 3 or lines[0].kind == BULLET or lines[1].kind != PLAIN:
+    if len(lines) < 3 or lines[0].kind == BULLET:
         return False
     first, second = lines[0].text, lines[1].text
-    short = len(first.split()) <= MAX_TERM_WORDS and not first.endswith((".", "?", "!"))
-    return short and not looks_like_term(second) and bool(_INTRO_WORDS.search(second))
+    short = len(first.split()) <= MAX_TERM_WORDS and not first.endswith((".", "?", "!", ":"))
+    if short and _TITLE_WORDS.search(first):
+        return True
+    return lines[1].kind == PLAIN and short and not looks_like_term(second) and bool(_INTRO_WORDS.search(second))
 
 
 def _is_short_form(short: str, term_line: str) -> bool:
@@ -165,7 +169,9 @@ def read_lines(lines: list[Line]) -> tuple[list[Entry], str | None]:
     title: str | None = None
     if _is_title_block(lines):
         title = lines[0].text
-        lines = lines[2:]
+        # The introduction after the title is furniture too; a term line right after it is not.
+        names_itself = _TITLE_WORDS.search(title) and (looks_like_term(lines[1].text) or lines[1].kind != PLAIN)
+        lines = lines[1:] if names_itself else lines[2:]
     colon_mode = _colon_mode(lines)
     defined: list[Entry] = []
     bare: list[Entry] = []
