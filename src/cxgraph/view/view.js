@@ -78,7 +78,7 @@
     return out;
   }
   function baseNode(c) {
-    var node = { id: c.id, label: c.label, x: c.hierarchy[0], y: c.hierarchy[1], group: groupKey(c) };
+    var node = { id: c.id, x: c.hierarchy[0], y: c.hierarchy[1], group: groupKey(c) };
     if (!c.top) node.size = Math.min(15, 7 + 2 * Math.log2(1 + c.degree));
     if (!large && c.definition) node.title = c.label + ": " + (c.definition.length > 220 ? c.definition.slice(0, 217) + "…" : c.definition);
     return node;
@@ -184,8 +184,6 @@
   function paintNode(c, dim) {
     var node = network.body.nodes[c.id];
     node.options.color = nodeStyle(c, dim).color;
-    node.labelModule.fontOptions.color = dim ? DIM_TEXT : (c.top ? TOP_FONT : FONT).color;
-    node.labelModule.labelDirty = true;  // a measured label keeps the colour it was measured with
   }
   function paintEdge(i, shade) {
     var color = edgeColor(i, shade);
@@ -288,6 +286,137 @@
   document.getElementById("layout-hierarchy").addEventListener("click", function () { setLayout("hierarchy"); });
   document.getElementById("layout-network").addEventListener("click", function () { setLayout("network"); });
   document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: { duration: 400 } }); });
+
+  // ---------------------------------------------------------------- labels
+  /* The page draws the labels itself, after vis has drawn the graph, so that it decides which
+     labels show: the selection and its neighbours first, then top concepts, then the best
+     connected concepts, each only where it overlaps no label already placed. Zooming in makes
+     room, so more labels appear (level of detail). Dimmed labels are drawn first and the
+     highlighted ones over them. In the hierarchy layout a leaf's label points outward. */
+  var LABEL_FACE = "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif";
+  var MAX_LABELS = large ? 220 : 400;
+  var byPriority = concepts.slice().sort(function (a, b) { return (b.top - a.top) || (b.degree - a.degree) || (a.label < b.label ? -1 : 1); });
+  var measureCtx = document.createElement("canvas").getContext("2d");
+  function textWidth(c, bold) {  // at a 100 px font, measured once per concept
+    var key = bold ? "wb" : "w";
+    if (c[key] === undefined) {
+      measureCtx.font = (bold ? "bold " : "") + "100px " + LABEL_FACE;
+      c[key] = measureCtx.measureText(c.label).width;
+    }
+    return c[key];
+  }
+  var drawnOrder = [];
+  var placed = [];  // the labels of the last frame: {id, x, y, w, h, dim, lit}
+  function labelBoxes(view, w, h) {
+    var scale = view.scale, tx = view.translation.x, ty = view.translation.y;
+    var near = selected ? neighbourhood(selected) : null;
+    var cell = 80, grid = Object.create(null), out = [];
+    function free(b) {
+      for (var gx = Math.floor(b.x / cell); gx <= Math.floor((b.x + b.w) / cell); gx++) {
+        for (var gy = Math.floor(b.y / cell); gy <= Math.floor((b.y + b.h) / cell); gy++) {
+          var list = grid[gx + ":" + gy];
+          if (list) for (var i = 0; i < list.length; i++) {
+            var o = list[i];
+            if (b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h) return false;
+          }
+        }
+      }
+      return true;
+    }
+    function keep(b) {
+      for (var gx = Math.floor(b.x / cell); gx <= Math.floor((b.x + b.w) / cell); gx++) {
+        for (var gy = Math.floor(b.y / cell); gy <= Math.floor((b.y + b.h) / cell); gy++) {
+          (grid[gx + ":" + gy] = grid[gx + ":" + gy] || []).push(b);
+        }
+      }
+      out.push(b);
+    }
+    function consider(c, lit) {
+      if (c.shownHidden || c.labelled === stamp) return;
+      c.labelled = stamp;
+      var node = network.body.nodes[c.id];
+      if (!node) return;
+      var sx = node.x * scale + tx, sy = node.y * scale + ty;
+      if (sx < -200 || sy < -60 || sx > w + 200 || sy > h + 60) return;
+      var bold = !!c.top || c === selected;
+      var size = c.top ? Math.max(12, Math.min(17, 30 * scale)) : Math.max(10.5, Math.min(14, 16 * scale));
+      if (c === selected) size = Math.max(size, 14);
+      var tw = textWidth(c, bold) * size / 100, th = size * 1.25;
+      var r = (node.options.size || 10) * scale + 3;
+      var spots = [[sx - tw / 2, sy + r], [sx - tw / 2, sy - r - th], [sx + r, sy - th / 2], [sx - r - tw, sy - th / 2],
+        [sx + r, sy - th * 1.3], [sx + r, sy + th * 0.3], [sx - r - tw, sy - th * 1.3], [sx - r - tw, sy + th * 0.3],
+        [sx - tw / 2, sy + r + th], [sx - tw / 2, sy - r - 2 * th], [sx + r * 0.5, sy + r], [sx - tw - r * 0.5, sy + r],
+        [sx + r * 0.5, sy - r - th], [sx - tw - r * 0.5, sy - r - th]];
+      if (!lit) spots.length = 4;  // other labels stay next to their node, or do not show
+      if (layout === "hierarchy" && !c.narrower.length && !c.top) {  // leaves: outward first
+        var dx = node.x, dy = node.y, len = Math.hypot(dx, dy) || 1;
+        var outward = Math.abs(dx / len) > 0.45 ? (dx > 0 ? 2 : 3) : (dy > 0 ? 0 : 1);
+        spots.unshift(spots.splice(outward, 1)[0]);
+      }
+      /* Spots wholly inside the canvas first; then the same spots pushed inside its edges. */
+      for (var pass = 0; pass < 2; pass++) {
+        for (var k = 0; k < spots.length; k++) {
+          var x = spots[k][0], y = spots[k][1];
+          var inside = x >= 0 && y >= 0 && x + tw <= w && y + th <= h;
+          if (pass === 0 && !inside) continue;
+          if (pass === 1) { x = Math.max(2, Math.min(w - tw - 2, x)); y = Math.max(2, Math.min(h - th - 2, y)); }
+          var b = { id: c.id, x: x, y: y, w: tw, h: th, size: size, bold: bold, dim: !!c.shownDim, lit: lit };
+          if (free(b)) { keep(b); return; }
+        }
+      }
+    }
+    stamp++;
+    if (selected) {
+      consider(selected, true);
+      Object.keys(near).forEach(function (id) { if (!byId[id].shownDim) consider(byId[id], true); });
+    }
+    for (var i = 0; i < byPriority.length && out.length < MAX_LABELS; i++) {
+      if (!byPriority[i].shownDim) consider(byPriority[i], false);
+    }
+    for (i = 0; i < byPriority.length && out.length < MAX_LABELS; i++) consider(byPriority[i], false);
+    return out;
+  }
+  var stamp = 0;
+  var labelColors = { ink: "#1d2433", dim: DIM_TEXT, halo: "#f7f8fa" };
+  network.on("afterDrawing", function (ctx) {
+    var canvas = container.querySelector("canvas");
+    var w = canvas.clientWidth, h = canvas.clientHeight;
+    placed = labelBoxes(network.body.view, w, h);
+    var ratio = canvas.width / (w || 1);
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    /* dimmed first, then the rest, the selection's neighbourhood last: highlighted on top */
+    var order = placed.slice().sort(function (a, b) { return (b.dim - a.dim) || (a.lit - b.lit); });
+    drawnOrder = order;
+    order.forEach(function (b) {
+      ctx.font = (b.bold ? "bold " : "") + b.size + "px " + LABEL_FACE;
+      ctx.lineWidth = 3.5;
+      ctx.strokeStyle = labelColors.halo;
+      ctx.strokeText(byId[b.id].label, b.x, b.y + b.size * 0.1);
+      ctx.fillStyle = b.dim ? labelColors.dim : labelColors.ink;
+      ctx.fillText(byId[b.id].label, b.x, b.y + b.size * 0.1);
+    });
+    ctx.restore();
+  });
+  function labelAt(x, y) {
+    for (var i = placed.length - 1; i >= 0; i--) {
+      var b = placed[i];
+      if (x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h) return b.id;
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- zoom
+  function zoomBy(factor) {
+    var s = network.getScale() * factor;
+    network.moveTo({ scale: Math.max(0.02, Math.min(6, s)), animation: { duration: 200, easingFunction: "easeInOutQuad" } });
+  }
+  document.getElementById("zoom-in").addEventListener("click", function () { zoomBy(1.5); });
+  document.getElementById("zoom-out").addEventListener("click", function () { zoomBy(1 / 1.5); });
+  document.getElementById("zoom-selection").addEventListener("click", function () { if (selected) frame(selected, true); });
+  document.getElementById("zoom-fit").addEventListener("click", function () { fitVisible(true); });
 
   // ---------------------------------------------------------------- the concept card
   var card = document.getElementById("card");
@@ -422,7 +551,9 @@
     }
   }
   network.on("click", function (params) {
+    var onLabel = params.nodes.length ? null : labelAt(params.pointer.DOM.x, params.pointer.DOM.y);
     if (params.nodes.length) select(params.nodes[0], { animate: true });
+    else if (onLabel) select(onLabel, { animate: true });
     else if (!params.edges.length) clearSelection();
   });
   function fromAddress(animate) {
@@ -659,6 +790,8 @@
     layout: function () { return layout; },
     setLayout: function (name) { setLayout(name); },
     conceptIds: function () { return concepts.map(function (c) { return c.id; }); },
+    labels: function () { return placed.map(function (b) { return { id: b.id, x: b.x, y: b.y, w: b.w, h: b.h, dim: b.dim, lit: b.lit }; }); },
+    drawnLabelOrder: function () { return drawnOrder.map(function (b) { return { id: b.id, dim: b.dim }; }); },
     neighbours: function (id) { return Object.keys(neighbourhood(byId[id])).filter(function (n) { return n !== id; }); },
     readyAt: null
   };
