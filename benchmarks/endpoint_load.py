@@ -1,10 +1,14 @@
-"""Load benchmark of ``cxgraph serve`` against the Oxigraph server on the same data.
+"""Load benchmark of ``cxgraph serve`` against the Oxigraph server on the same data, driven by ``wrk``.
 
-Eight concurrent clients (separate processes, one keep-alive connection each) send the same
-query over loopback for a fixed time; we report requests per second and p50/p99 latency for
-two queries: a label lookup and a transitive hierarchy query (``skos:broader+``). Both
-servers serve the same N-Triples file: ``cxgraph serve --graph FILE`` and ``oxigraph serve``
-(from the ``oxigraph`` package on PyPI) loaded with a Graph Store PUT.
+The load comes from ``wrk`` (Debian's package: ``apt-get install wrk``), a compiled load
+generator, so the clients cost little CPU beside the servers on a small machine. A Lua script
+sends varied label lookups: every request asks for a different label of the vocabulary (in
+turn through all its preferred and alternative labels), so no answer is served from a cache of
+one query. Both servers serve the same N-Triples file (``cxgraph serve --graph FILE`` and
+``oxigraph serve`` loaded with a Graph Store PUT), on loopback only. They are measured in
+alternating rounds (cxgraph then Oxigraph, then the other way round) at each client count,
+and each figure is the median over the rounds. The servers' CPU time per request is read
+from ``/proc`` for the whole server process tree.
 
 Run alone: ``python benchmarks/endpoint_load.py`` (prints JSON). The benchmark suite calls
 :func:`run` and gets a flat dict of numbers.
@@ -12,9 +16,7 @@ Run alone: ``python benchmarks/endpoint_load.py`` (prints JSON). The benchmark s
 
 from __future__ import annotations
 
-import http.client
 import json
-import multiprocessing
 import os
 import shutil
 import socket
@@ -25,12 +27,34 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-__all__ = ["run"]
+__all__ = ["CLIENTS", "SERVERS", "run"]
 
 PREFIXES = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+SERVERS = ("cxgraph", "oxigraph")
+CLIENTS = (8, 32)
+_TICK = os.sysconf("SC_CLK_TCK")
+
+_LUA = """
+local queries = {%(queries)s}
+local base = "/"
+local i = 0
+init = function(args)
+  base = args[1]
+  i = tonumber(args[2]) or 0
+end
+request = function()
+  i = i %% #queries + 1
+  return wrk.format("GET", base .. queries[i], {["Accept"] = "application/sparql-results+json"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests": %%d, "duration_us": %%d, "p50_us": %%.1f, "p99_us": %%.1f, ' ..
+    '"socket_errors": %%d, "non_2xx": %%d}\\n', summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
 
 
 def _free_port() -> int:
@@ -49,137 +73,124 @@ def _wait_for(port: int, path: str, deadline: float) -> None:
     raise RuntimeError(f"no server answered on port {port} in time")
 
 
-def _oxigraph_binary() -> str:
-    beside = Path(sys.executable).with_name("oxigraph")
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+def _binary(name: str, hint: str) -> str:
+    beside = Path(sys.executable).with_name(name)
+    found = str(beside) if beside.exists() else shutil.which(name)
     if not found:
-        raise RuntimeError("the oxigraph server is not installed: pip install oxigraph")
+        raise RuntimeError(f"{name} is not installed: {hint}")
     return found
 
 
-def _client(
-    port: int, path: str, seconds: float, max_requests: int, start_at: float, out: multiprocessing.Queue[Any]
-) -> None:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Accept": "application/sparql-results+json"}
-    latencies: list[float] = []
-    errors = 0
-    while time.time() < start_at:
-        time.sleep(0.001)
-    stop = time.perf_counter() + seconds
-    while time.perf_counter() < stop and len(latencies) + errors < max_requests:
-        began = time.perf_counter()
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and its live descendants."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
         try:
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            ok = response.status == 200
-        except OSError:
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            ok = False
-        if ok:
-            latencies.append(time.perf_counter() - began)
-        else:
-            errors += 1
-    connection.close()
-    out.put((latencies, errors))
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / _TICK
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [int(k) for k in Path(f"/proc/{p}/task/{task}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
-def _load(port: int, path: str, clients: int, seconds: float, max_requests: int) -> dict[str, float]:
-    context = multiprocessing.get_context("spawn")
-    results: multiprocessing.Queue = context.Queue()  # type: ignore[type-arg]
-    start_at = time.time() + 1.0  # every client starts together, after its interpreter is up
-    workers = [
-        context.Process(target=_client, args=(port, path, seconds, max_requests, start_at, results))
-        for _ in range(clients)
-    ]
-    for worker in workers:
-        worker.start()
-    gathered = [results.get(timeout=seconds + 60) for _ in workers]
-    for worker in workers:
-        worker.join()
-    latencies = sorted(x for lat, _ in gathered for x in lat)
-    errors = sum(e for _, e in gathered)
-    if not latencies:
-        return {"rps": 0.0, "p50_ms": float("nan"), "p99_ms": float("nan"), "requests": 0, "errors": errors}
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return {
-        "rps": len(latencies) / seconds,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": p99 * 1000,
-        "requests": len(latencies),
-        "errors": errors,
-    }
-
-
-def _queries(data: bytes) -> dict[str, str]:
-    """A label lookup and a transitive hierarchy query that both have answers in ``data``."""
+def _labels(data: bytes) -> list[str]:
+    """Every English preferred and alternative label of the data, as SPARQL literals, in a fixed order."""
     import pyoxigraph as ox
 
     store = ox.Store()
     store.bulk_extend(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    def first(query: str, variable: str) -> Any:
-        solutions = store.query(PREFIXES + query)
-        assert isinstance(solutions, ox.QuerySolutions)
-        return next(iter(solutions))[variable]
-
-    label = first(
-        "SELECT ?l WHERE { ?c skos:altLabel|skos:prefLabel ?l FILTER(lang(?l) = 'en') } ORDER BY ?l LIMIT 1", "l"
-    )
-    top = first(
-        "SELECT ?t (COUNT(?d) AS ?n) WHERE { ?d skos:broader+ ?t } GROUP BY ?t ORDER BY DESC(?n) ?t LIMIT 1", "t"
-    )
-    return {
-        "label": PREFIXES + f"SELECT ?concept WHERE {{ ?concept skos:prefLabel|skos:altLabel {label} }}",
-        "hierarchy": PREFIXES + f"SELECT ?narrower WHERE {{ ?narrower skos:broader+ {top} }}",
-    }
+    solutions = store.query(PREFIXES + "SELECT DISTINCT ?l WHERE { ?c skos:prefLabel|skos:altLabel ?l "
+                            "FILTER(lang(?l) = 'en') } ORDER BY ?l")
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [str(row["l"]) for row in solutions]
 
 
-def run(
-    seconds: float = 5.0, clients: int = 8, max_requests: int = 20_000, ontology: Path | None = None
-) -> dict[str, float]:
-    """Measure both servers on the complete vocabulary; a flat dict of numbers."""
+def _script(labels: list[str], path: Path) -> None:
+    queries = [
+        "?query=" + quote(PREFIXES + f"SELECT ?concept WHERE {{ ?concept skos:prefLabel|skos:altLabel {label} }}")
+        for label in labels
+    ]
+    path.write_text(_LUA % {"queries": ",\n".join(json.dumps(q) for q in queries)}, encoding="utf-8")
+
+
+def _wrk(wrk: str, port: int, base: str, script: Path, clients: int, seconds: float, offset: int) -> dict[str, float]:
+    argv = [wrk, "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(script),
+            f"http://127.0.0.1:{port}{base}", "--", base, str(offset)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"wrk failed: {(done.stderr or done.stdout).strip()[-300:]}")
+    figures = json.loads(lines[-1])
+    duration = figures["duration_us"] / 1e6
+    return {"rps": figures["requests"] / duration, "p50_ms": figures["p50_us"] / 1000,
+            "p99_ms": figures["p99_us"] / 1000, "requests": float(figures["requests"]),
+            "errors": float(figures["socket_errors"] + figures["non_2xx"])}
+
+
+def run(seconds: float = 3.0, clients: tuple[int, ...] = CLIENTS, rounds: int = 3,
+        ontology: Path | None = None) -> dict[str, float]:
+    """Measure both servers on the complete vocabulary; a flat dict of numbers.
+
+    Keys: ``{server}_label_c{clients}_{rps,p50_ms,p99_ms,errors,cpu_us}`` (medians over the
+    rounds; ``cpu_us`` is the server's CPU time per request) and ``label_c{clients}_ratio``
+    (cxgraph's requests per second over Oxigraph's).
+    """
     import pyoxigraph as ox
 
     from cxgraph.pipeline import complete_store
 
+    wrk = _binary("wrk", "apt-get install wrk")
+    oxigraph = _binary("oxigraph", "pip install oxigraph")
     data = ox.serialize((q.triple for q in complete_store(ontology)), format=ox.RdfFormat.N_TRIPLES) or b""
-    queries = _queries(data)
-    numbers: dict[str, float] = {"triples": float(data.count(b"\n")), "clients": float(clients), "seconds": seconds}
+    labels = _labels(data)
+    numbers: dict[str, float] = {"triples": float(data.count(b"\n")), "labels": float(len(labels)),
+                                 "seconds": seconds, "rounds": float(rounds)}
+    samples: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="cxgraph-bench-") as tmp:
-        graph_file = Path(tmp) / "vocabulary.nt"
+        graph_file, script = Path(tmp) / "vocabulary.nt", Path(tmp) / "labels.lua"
         graph_file.write_bytes(data)
-        servers = {
-            "cxgraph": ([sys.executable, "-m", "cxgraph", "serve", "--graph", str(graph_file)], "/sparql"),
-            "oxigraph": ([_oxigraph_binary(), "serve"], "/query"),
+        _script(labels, script)
+        ports = {name: _free_port() for name in SERVERS}
+        commands = {
+            "cxgraph": [sys.executable, "-m", "cxgraph", "serve", "--graph", str(graph_file),
+                        "--port", str(ports["cxgraph"])],
+            "oxigraph": [oxigraph, "serve", "--bind", f"127.0.0.1:{ports['oxigraph']}"],
         }
-        for name, (command, query_path) in servers.items():
-            port = _free_port()
-            args = [*command, "--port", str(port)] if name == "cxgraph" else [*command, "--bind", f"127.0.0.1:{port}"]
-            process = subprocess.Popen(
-                args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-            )
-            try:
-                _wait_for(port, query_path + "?query=" + quote("ASK {}"), time.monotonic() + 120)
-                if name == "oxigraph":
-                    put = urllib.request.Request(
-                        f"http://127.0.0.1:{port}/store?default",
-                        data=data,
-                        method="PUT",
-                        headers={"Content-Type": "application/n-triples"},
-                    )
-                    urllib.request.urlopen(put, timeout=60).close()
-                for kind, text in queries.items():
-                    path = f"{query_path}?query={quote(text)}"
-                    _load(port, path, clients, min(1.0, seconds), max_requests)  # warm-up
-                    for key, value in _load(port, path, clients, seconds, max_requests).items():
-                        numbers[f"{name}_{kind}_{key}"] = value
-            finally:
+        bases = {"cxgraph": "/sparql", "oxigraph": "/query"}
+        processes = {name: subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                     for name, argv in commands.items()}
+        try:
+            for name in SERVERS:
+                _wait_for(ports[name], bases[name] + "?query=" + quote("ASK {}"), time.monotonic() + 120)
+            put = urllib.request.Request(f"http://127.0.0.1:{ports['oxigraph']}/store?default", data=data,
+                                         method="PUT", headers={"Content-Type": "application/n-triples"})
+            urllib.request.urlopen(put, timeout=120).close()
+            for name in SERVERS:  # warm-up
+                _wrk(wrk, ports[name], bases[name], script, clients[0], 1, 0)
+            offset = 0
+            for round_ in range(rounds):
+                for count in clients:
+                    order = SERVERS if round_ % 2 == 0 else tuple(reversed(SERVERS))
+                    for name in order:
+                        cpu = _tree_cpu(processes[name].pid)
+                        figures = _wrk(wrk, ports[name], bases[name], script, count, seconds, offset)
+                        figures["cpu_us"] = (_tree_cpu(processes[name].pid) - cpu) / max(figures["requests"], 1) * 1e6
+                        for key, value in figures.items():
+                            samples.setdefault(f"{name}_label_c{count}_{key}", []).append(value)
+                    offset += 997  # the next round starts elsewhere in the list of labels
+        finally:
+            for process in processes.values():
                 process.terminate()
+            for process in processes.values():
                 process.wait(timeout=30)
-    numbers["label_rps_ratio"] = numbers["cxgraph_label_rps"] / max(numbers["oxigraph_label_rps"], 1e-9)
-    numbers["hierarchy_rps_ratio"] = numbers["cxgraph_hierarchy_rps"] / max(numbers["oxigraph_hierarchy_rps"], 1e-9)
+    for key, values in samples.items():
+        numbers[key] = max(values) if key.endswith("_errors") else statistics.median(values)
+    for count in clients:
+        numbers[f"label_c{count}_ratio"] = (numbers[f"cxgraph_label_c{count}_rps"]
+                                            / max(numbers[f"oxigraph_label_c{count}_rps"], 1e-9))
     return numbers
 
 

@@ -3,8 +3,20 @@
 
 from __future__ import annotations
 
+from .endpoint_load import CLIENTS, SERVERS
 from .results import NO_SIZE, Results
-from .suite import BUILD, OXIGRAPH_FLOOR, RDFLIB_FLOOR, STARTUP, Options, plan
+from .suite import (
+    BUILD,
+    OXIGRAPH_FLOOR,
+    PEAK_METHOD,
+    QUERY_CACHED,
+    QUERY_FIRST,
+    RDFLIB_FLOOR,
+    RULES_BASELINE,
+    STARTUP,
+    Options,
+    plan,
+)
 from .targets import evaluate
 from .worker import STAGES
 
@@ -17,17 +29,18 @@ FLOOR_ROWS = (
     BUILD, "infer",
     "rdflib parse Turtle", "rdflib write Turtle", RDFLIB_FLOOR, "rdflib write JSON-LD",
     "pyoxigraph load Turtle", "pyoxigraph write Turtle", OXIGRAPH_FLOOR,
-    "owlrl OWL 2 RL closure",
+    "owlrl OWL 2 RL closure", RULES_BASELINE, QUERY_FIRST, QUERY_CACHED,
 )
 RATIO_ROWS = (
     (f"{BUILD} ÷ {RDFLIB_FLOOR}", BUILD, RDFLIB_FLOOR),
     (f"{BUILD} ÷ {OXIGRAPH_FLOOR}", BUILD, OXIGRAPH_FLOOR),
     ("owlrl closure ÷ cxgraph infer", "owlrl OWL 2 RL closure", "infer"),
+    ("plain rdflib/Python rules ÷ cxgraph infer", RULES_BASELINE, "infer"),
 )
 
 
 #: Rows of the CPU-time table.
-CPU_ROWS = (BUILD, RDFLIB_FLOOR, OXIGRAPH_FLOOR, "infer", "owlrl OWL 2 RL closure")
+CPU_ROWS = (BUILD, RDFLIB_FLOOR, OXIGRAPH_FLOOR, "infer", "owlrl OWL 2 RL closure", RULES_BASELINE, QUERY_CACHED)
 
 
 def _cpu_ratio(results: Results, top: str, bottom: str, size: int) -> float | None:
@@ -71,10 +84,19 @@ def _cells(results: Results, name: str, sizes: tuple[int, ...]) -> list[str]:
     return [cell for size in sizes for cell in _cell(results, name, size)]
 
 
+def _load(results: Results, name: str, sizes: tuple[int, ...]) -> str:
+    """The 1-minute load average at the start of the row's runs (lowest to highest over every size)."""
+    loads = [r for s in sizes if (r := results.loads(name, s)) is not None]
+    if not loads:
+        return "—"
+    low, high = min(a for a, _ in loads), max(b for _, b in loads)
+    return f"{low:.2f}" if high - low < 0.005 else f"{low:.2f}–{high:.2f}"
+
+
 def _size_header(sizes: tuple[int, ...]) -> list[str]:
     header = []
     for size in sizes:
-        header += [f"{size:,}: time", "peak RSS"]
+        header += [f"{size:,}: time", "peak"]
     return header
 
 
@@ -93,7 +115,7 @@ def render_report(results: Results, options: Options) -> str:
     sizes = tuple(sorted(options.sizes))
     largest = sizes[-1]
     out = ["# cxgraph benchmark results", ""]
-    shown = {k: v for k, v in results.facts.items() if k not in ("endpoint", "view in Chromium")}
+    shown = {k: v for k, v in results.facts.items() if k not in ("endpoint", "endpoint_load", "view in Chromium")}
     out += [f"- **{key}**: {value}" for key, value in shown.items()]
     total = results.numbers.get("suite_seconds")
     if total is not None:
@@ -101,9 +123,11 @@ def render_report(results: Results, options: Options) -> str:
     counts = {size: plan(size, options) for size in sizes}
     out.append("- **runs** (median of): " + "; ".join(
         f"{size:,}: " + ", ".join(f"{kind} {n}" for kind, n in c.items() if n) for size, c in counts.items()))
-    out.append("- **peak RSS**: per stage, the process's resident high-water mark during the stage "
-               "(VmHWM reset before it, so it includes what the process already held), highest over the runs; "
-               "for commands, the child's `ru_maxrss`.")
+    out.append("- **peak memory**: for whole commands (the build, the baselines' processes, `cxgraph query`, "
+               f"start-up), the {PEAK_METHOD} (a forked checker counts); per pipeline stage, the process's "
+               "resident high-water mark during the stage (VmHWM reset before it); highest over the runs.")
+    out.append("- **runs**: the build and the baselines it is compared with run the same number of times, "
+               "interleaved round by round; **load** is the 1-minute load average when each run started.")
     out += ["", "## Pipeline stages (one fresh process per run, stages in build order)", ""]
     rows = [[name, *_cells(results, name, sizes), results.detail(name, largest)]
             for name in STAGE_ROWS]
@@ -111,36 +135,47 @@ def render_report(results: Results, options: Options) -> str:
     out += _notes(results, STAGE_ROWS, sizes)
 
     out += ["", "## The build beside its floors", ""]
-    rows = [[name, *_cells(results, name, sizes), results.detail(name, largest)]
+    rows = [[name, *_cells(results, name, sizes), str(max(results.runs(name, s) for s in sizes)),
+             _load(results, name, sizes), results.detail(name, largest)]
             for name in FLOOR_ROWS]
     for label, top, bottom in RATIO_ROWS:
         ratios = [results.ratio((top, s), (bottom, s)) for s in sizes]
-        rows.append([f"*{label}*", *(cell for r in ratios for cell in (f"{r:.2f}×" if r else "—", "")), ""])
-    out += _table(["measurement", *_size_header(sizes), f"output at {largest:,}"], rows)
+        rows.append([f"*{label}*", *(cell for r in ratios for cell in (f"{r:.2f}×" if r else "—", "")), "", "", ""])
+    out += _table(["measurement", *_size_header(sizes), "runs", "load", f"output at {largest:,}"], rows)
     out += _notes(results, FLOOR_ROWS, sizes)
 
     out += ["", "## CPU time (user + system) of the build and its floors", "",
             "CPU seconds depend less than wall time on other processes sharing the machine "
             "(a multi-threaded step can use more CPU time than wall time).", ""]
     rows = [[name, *(fmt_time(results.cpu_median(name, s)) for s in sizes)] for name in CPU_ROWS]
-    for label, top, bottom in RATIO_ROWS[:2]:
+    for label, top, bottom in (*RATIO_ROWS[:2], RATIO_ROWS[3]):
         cpu_ratios = [_cpu_ratio(results, top, bottom, s) for s in sizes]
         rows.append([f"*{label}*", *(f"{r:.2f}×" if r else "—" for r in cpu_ratios)])
     out += _table(["measurement", *(f"{s:,}: CPU" for s in sizes)], rows)
 
     out += ["", "## Start-up (whole process, shipped vocabulary)", ""]
-    rows = [[f"`{name}`", *_cell(results, name, NO_SIZE), str(results.runs(name, NO_SIZE))] for name in STARTUP]
-    out += _table(["command", "median", "peak RSS", "runs"], rows)
+    rows = [[f"`{name}`", *_cell(results, name, NO_SIZE), fmt_time(results.cpu_median(name, NO_SIZE)),
+             str(results.runs(name, NO_SIZE)), _load(results, name, (NO_SIZE,))] for name in STARTUP]
+    out += _table(["command", "median", "peak PSS (tree)", "CPU", "runs", "load"], rows)
     out += _notes(results, STARTUP, (NO_SIZE,))
 
-    out += ["", "## SPARQL endpoint (8 concurrent clients on loopback, shipped vocabulary)", ""]
+    out += ["", "## SPARQL endpoint (varied label lookups from wrk on loopback, shipped vocabulary)", ""]
     numbers = results.numbers
-    if "endpoint_cxgraph_label_rps" in numbers:
-        rows = [[server, kind, f"{numbers[f'endpoint_{server}_{kind}_rps']:,.0f}",
-                 f"{numbers[f'endpoint_{server}_{kind}_p50_ms']:.1f} ms",
-                 f"{numbers[f'endpoint_{server}_{kind}_p99_ms']:.1f} ms"]
-                for kind in ("label", "hierarchy") for server in ("cxgraph", "oxigraph")]
-        out += _table(["server", "query", "requests/s", "p50", "p99"], rows)
+    if "endpoint_cxgraph_label_c8_rps" in numbers:
+        out += [f"{numbers['endpoint_labels']:,.0f} different label lookups in turn; "
+                f"{numbers['endpoint_rounds']:.0f} alternating rounds of {numbers['endpoint_seconds']:g} s per server "
+                "and client count, medians over the rounds; CPU is the server process tree's per request.", ""]
+        rows = []
+        for count in CLIENTS:
+            for server in SERVERS:
+                key = f"endpoint_{server}_label_c{count}"
+                rows.append([server, str(count), f"{numbers[f'{key}_rps']:,.0f}", f"{numbers[f'{key}_p50_ms']:.2f} ms",
+                             f"{numbers[f'{key}_p99_ms']:.2f} ms", f"{numbers[f'{key}_cpu_us']:.0f} µs",
+                             f"{numbers[f'{key}_errors']:.0f}"])
+        out += _table(["server", "clients", "requests/s", "p50", "p99", "CPU per request", "errors"], rows)
+        if "endpoint_load" in results.facts:
+            out.append("")
+            out.append(f"Load average during the endpoint runs: {results.facts['endpoint_load']}.")
     else:
         out.append(results.facts.get("endpoint", "not measured"))
 

@@ -20,6 +20,8 @@ class Sample:
     peak_kib: int = 0
     detail: str = ""
     cpu_seconds: float = float("nan")
+    load: float = float("nan")  # 1-minute load average when the run started
+    rss_kib: int = 0  # for whole commands: ru_maxrss of the command's own process (one process only)
 
 
 @dataclass
@@ -53,6 +55,16 @@ class Results:
         """Median CPU time over the runs that measured it, or None."""
         cpu = [s.cpu_seconds for s in self._timed(name, size) if s.cpu_seconds == s.cpu_seconds]
         return statistics.median(cpu) if cpu else None
+
+    def peak_rss(self, name: str, size: int) -> int | None:
+        """The highest single-process ``ru_maxrss`` over the runs (KiB), or None when not measured."""
+        peaks = [s.rss_kib for s in self._timed(name, size) if s.rss_kib > 0]
+        return max(peaks) if peaks else None
+
+    def loads(self, name: str, size: int) -> tuple[float, float] | None:
+        """The lowest and highest 1-minute load average at the start of the runs, or None."""
+        loads = [s.load for s in self._timed(name, size) if s.load == s.load]
+        return (min(loads), max(loads)) if loads else None
 
     def peak(self, name: str, size: int) -> int | None:
         """The highest peak resident memory seen over the runs (KiB), or None when not measured."""

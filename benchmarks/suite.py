@@ -21,7 +21,9 @@ from .machine import describe_machine, load_average
 from .results import NO_SIZE, Results, Sample
 from .worker import STAGES
 
-__all__ = ["BUILD", "HEAVY", "STARTUP", "Options", "run_suite"]
+__all__ = [
+    "BUILD", "HEAVY", "PEAK_METHOD", "QUERY_CACHED", "QUERY_FIRST", "RULES_BASELINE", "STARTUP", "Options", "run_suite",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 #: From this many concepts on, slow measurements run fewer times (see :func:`plan`).
@@ -31,6 +33,11 @@ RDFLIB_FLOOR = "rdflib parse + write Turtle"
 #: Measurements that stop repeating at a size once one run took longer than this (seconds).
 SLOW_CAP = {"view": 30.0, "owlrl": 60.0}
 OXIGRAPH_FLOOR = "pyoxigraph load + write Turtle"
+RULES_BASELINE = "same three rules in plain rdflib/Python"
+QUERY_FIRST = "cxgraph query --ontology, first run (fills the cache)"
+QUERY_CACHED = "cxgraph query --ontology, cached"
+#: The whole-process row each baseline worker gives.
+FLOOR_OF = {"rdflib": RDFLIB_FLOOR, "pyoxigraph": OXIGRAPH_FLOOR}
 STARTUP_QUERY = 'SELECT ?c WHERE { ?c skos:prefLabel "Net Promoter Score"@en }'
 #: The start-up measurements, by the name the report shows.
 STARTUP = ("python -c pass", 'python -c "import rdflib"', "cxgraph --help", "cxgraph query (shipped vocabulary)")
@@ -47,6 +54,7 @@ class Options:
     quick: bool = False
     startup_runs: int = 15
     endpoint_seconds: float = 3.0
+    endpoint_rounds: int = 3
     view_size: int = 5_000
     seed: int = 0
 
@@ -55,17 +63,21 @@ def plan(size: int, options: Options) -> dict[str, int]:
     """How many runs of each measurement at ``size``.
 
     Below 10,000 concepts every measurement runs ``options.runs`` times (owlrl and the view at
-    most 3); from 10,000 on, at most 3. From :data:`HEAVY` concepts on, the build command and the
-    pyoxigraph floor run 3 times, the per-stage pipeline and the rdflib floor (about a minute
-    each) once: that keeps the whole suite under 10 minutes on two cores.
+    most 3); from 10,000 on, at most 3. The build command and the baselines it is compared with
+    (rdflib, pyoxigraph) always run the same number of times, interleaved. From :data:`HEAVY`
+    concepts on, the per-stage profile (``pipeline``) runs once; the plain-Python rules run
+    as often as the ``pipeline`` run their ratio uses, up to 10,000 concepts (all sizes with
+    ``--full``).
     """
     runs = options.runs if size < 10_000 else min(options.runs, 3)
     heavy = size >= HEAVY
     counts = {
         "pipeline": 1 if heavy else runs,
         "build": runs,
-        "rdflib": 1 if heavy else runs,
+        "rdflib": runs,
         "pyoxigraph": runs,
+        "rules": (1 if heavy else runs) if (size <= 10_000 or options.full) else 0,
+        "rdflib-jsonld": 1 if options.full else 0,
         "view": min(runs, 3) if size <= 10_000 else 0,
         "owlrl": 0,
     }
@@ -96,90 +108,89 @@ def _env() -> dict[str, str]:
 
 def _worker(kind: str, path: Path, *flags: str, timeout: float) -> list[dict[str, object]]:
     """One fresh worker process; its steps, or RuntimeError saying what went wrong."""
+    return _measured_worker(kind, path, *flags, timeout=timeout)[0]
+
+
+def _measured_worker(kind: str, path: Path, *flags: str, timeout: float) -> tuple[list[dict[str, object]], Sample]:
+    """One fresh worker process run through the launcher: its steps and the whole process's sample."""
     argv = [sys.executable, "-m", "benchmarks.worker", kind, str(path), *flags]
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=_env())
-    except subprocess.TimeoutExpired as exc:
-        raise RuntimeError(f"timed out after {timeout:.0f} s") from exc
-    if done.returncode != 0 or not done.stdout.strip():
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"exit {done.returncode}: {last}"[:300])
-    steps: list[dict[str, object]] = json.loads(done.stdout.strip().splitlines()[-1])["steps"]
-    return steps
+    sample, code, last, stdout = timed_command(argv, timeout=timeout)
+    if code != 0 or not stdout.strip():
+        raise RuntimeError(f"exit {code}: {last or 'no output'}"[:300])
+    steps: list[dict[str, object]] = json.loads(stdout.strip().splitlines()[-1])["steps"]
+    load = sample.load
+    for step in steps:
+        step["load"] = load
+    return steps, sample
 
 
-# A tiny stdlib-only launcher (run with ``python -S``). ``ru_maxrss`` survives ``exec``, so a child
-# forked straight from this suite would report at least the suite's own resident size; spawned
-# from the launcher, the floor is the launcher's ~10 MiB.
-_LAUNCHER = """
-import json, os, signal, sys, time
-out, limit, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
-began = time.perf_counter()
-pid = os.posix_spawn(argv[0], argv, os.environ)
-signal.signal(signal.SIGALRM, lambda *_: os.kill(pid, signal.SIGKILL))
-signal.setitimer(signal.ITIMER_REAL, limit)
-_, status, usage = os.wait4(pid, 0)
-seconds = time.perf_counter() - began
-with open(out, "w") as f:
-    json.dump({"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "maxrss": usage.ru_maxrss,
-               "code": os.waitstatus_to_exitcode(status)}, f)
-"""
+LAUNCHER = Path(__file__).resolve().with_name("launcher.py")
+#: How peak memory is measured for whole commands (see benchmarks/launcher.py).
+PEAK_METHOD = "peak of the summed PSS of the whole process tree (sampled every 5 ms, after 2 s every 20 ms)"
 
 
-def timed_command(argv: list[str], timeout: float = 900) -> tuple[Sample, int, str]:
-    """Run a command; its wall time and peak RSS (``wait4``), exit code, and last stderr line."""
+def timed_command(argv: list[str], timeout: float = 900) -> tuple[Sample, int, str, str]:
+    """Run a command through the launcher: wall, CPU, whole-tree peak PSS, exit code, last stderr line, stdout.
+
+    The launcher is a small stdlib-only process (``python -S``), so the suite's own memory is
+    never counted; the load average when the command starts is kept with the sample.
+    """
     with tempfile.TemporaryDirectory(prefix="cxgraph-cmd-") as tmp:
-        report = Path(tmp) / "report.json"
-        launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(report), str(timeout), *argv]
+        report, out = Path(tmp) / "report.json", Path(tmp) / "stdout"
+        launcher = [sys.executable, "-S", str(LAUNCHER), str(report), str(timeout), str(out), *argv]
+        load = os.getloadavg()[0]
         done = subprocess.run(launcher, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, env=_env(),
                               timeout=timeout + 60)
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        stdout = out.read_text(encoding="utf-8", errors="replace") if out.exists() else ""
         if not report.exists():
-            return Sample(float("nan")), done.returncode or 2, (lines[-1] if lines else "launcher failed")
+            return Sample(float("nan")), done.returncode or 2, (lines[-1] if lines else "launcher failed"), stdout
         numbers = json.loads(report.read_text())
     code = int(numbers["code"])
     if code < 0:
         lines.append(f"killed after {timeout:.0f} s" if code == -9 else f"signal {-code}")
-    sample = Sample(float(numbers["seconds"]), int(numbers["maxrss"]), cpu_seconds=float(numbers["cpu"]))
-    return sample, code, (lines[-1] if lines else "")
+    sample = Sample(float(numbers["seconds"]), int(numbers["tree_pss_kib"]) or int(numbers["maxrss"]),
+                    cpu_seconds=float(numbers["cpu"]), load=load, rss_kib=int(numbers["maxrss"]))
+    return sample, code, (lines[-1] if lines else ""), stdout
 
 
 def _record(results: Results, size: int, steps: list[dict[str, object]]) -> dict[str, Sample]:
     by_name = {}
     for step in steps:
         sample = Sample(float(str(step["seconds"])), int(str(step["peak_kib"])), str(step["detail"]),
-                        float(str(step.get("cpu_seconds", "nan"))))
+                        float(str(step.get("cpu_seconds", "nan"))), float(str(step.get("load", "nan"))))
         results.add(str(step["name"]), size, sample)
         by_name[str(step["name"])] = sample
     return by_name
 
 
-def _floor(results: Results, size: int, name: str, parts: list[Sample]) -> None:
-    results.add(name, size, Sample(sum(p.seconds for p in parts), max(p.peak_kib for p in parts),
-                                   cpu_seconds=sum(p.cpu_seconds for p in parts)))
-
-
 def _one_run(kind: str, size: int, ontology: Path, out: Path, results: Results, options: Options) -> None:
     if kind == "build":
         argv = [*_cxgraph(), "build", "--ontology", str(ontology), "--out", str(out), "--no-view", "--quiet"]
-        sample, code, last = timed_command(argv)
+        sample, code, last, _ = timed_command(argv)
         if code != 0:
             results.fail(BUILD, size, f"exit {code}: {last}"[:300])
         else:
             results.add(BUILD, size, sample)
         return
-    flags = ["--jsonld"] if kind == "rdflib" and (size <= 10_000 or options.full) else []
+    # The floors are whole processes, like the build command: start-up, parse, write; wall, CPU and
+    # whole-tree peak of the process. (rdflib's JSON-LD writer runs in a separate process, --full only.)
+    flags = ["--jsonld"] if kind == "rdflib-jsonld" else []
+    worker_kind = "rdflib" if kind == "rdflib-jsonld" else kind
     timeout = 240.0 if kind == "view" else 1_200.0
     try:
-        steps = _record(results, size, _worker(kind, ontology, *flags, timeout=timeout))
+        steps, whole = _measured_worker(worker_kind, ontology, *flags, timeout=timeout)
     except RuntimeError as exc:
-        for name in STAGES[kind]:
+        for name in STAGES[worker_kind]:
             results.fail(name, size, str(exc))
+        if kind in FLOOR_OF:
+            results.fail(FLOOR_OF[kind], size, str(exc))
         return
-    if kind == "rdflib" and {"rdflib parse Turtle", "rdflib write Turtle"} <= steps.keys():
-        _floor(results, size, RDFLIB_FLOOR, [steps["rdflib parse Turtle"], steps["rdflib write Turtle"]])
-    if kind == "pyoxigraph" and {"pyoxigraph load Turtle", "pyoxigraph write Turtle"} <= steps.keys():
-        _floor(results, size, OXIGRAPH_FLOOR, [steps["pyoxigraph load Turtle"], steps["pyoxigraph write Turtle"]])
+    if kind == "rdflib-jsonld":
+        steps = [s for s in steps if s["name"] == "rdflib write JSON-LD"]
+    _record(results, size, steps)
+    if kind in FLOOR_OF:
+        results.add(FLOOR_OF[kind], size, whole)
 
 
 def _sizes(results: Results, options: Options, work: Path, say: Say) -> None:
@@ -191,6 +202,10 @@ def _sizes(results: Results, options: Options, work: Path, say: Say) -> None:
         if options.quick:
             for name in STAGES["owlrl"]:
                 results.fail(name, size, "skipped (--quick)")
+        if not counts["rdflib-jsonld"]:
+            results.fail("rdflib write JSON-LD", size, "skipped (--full only)")
+        if not counts["rules"]:
+            results.fail(RULES_BASELINE, size, "skipped (above 10,000 concepts without --full)")
         say(f"{size:,} concepts: runs {', '.join(f'{k} {v}' for k, v in counts.items() if v)}")
         for round_ in range(max(counts.values())):
             for kind, n in counts.items():
@@ -202,6 +217,25 @@ def _sizes(results: Results, options: Options, work: Path, say: Say) -> None:
                     if kind in SLOW_CAP and took > SLOW_CAP[kind]:
                         counts[kind] = round_ + 1  # one slow run tells enough; keep the suite's budget
                         say(f"  {size:,} {kind}: no more runs (one took over {SLOW_CAP[kind]:.0f} s)")
+        _cached_queries(results, size, ontology, counts["build"], say)
+
+
+def _cached_queries(results: Results, size: int, ontology: Path, runs: int, say: Say) -> None:
+    """A label lookup with ``cxgraph query --ontology``: the run that fills the cache, then cached runs."""
+    from cxgraph.cache import clear_cache
+
+    clear_cache()
+    label = "metric concepts"  # a prefLabel every synthetic vocabulary has
+    argv = [*_cxgraph(), "query", "--ontology", str(ontology), "--sparql",
+            f'SELECT ?c WHERE {{ ?c skos:prefLabel "{label}"@en }}', "--format", "csv"]
+    for name, n in ((QUERY_FIRST, 1), (QUERY_CACHED, runs)):
+        for _ in range(n):
+            sample, code, last, out = timed_command(argv, timeout=900)
+            if code != 0 or "https://" not in out:
+                results.fail(name, size, f"exit {code}: {last or 'no answer'}"[:300])
+            else:
+                results.add(name, size, sample)
+    say(f"  {size:,} cxgraph query --ontology: 1 first run, {runs} cached")
 
 
 def _browser(results: Results, options: Options, work: Path, say: Say) -> None:
@@ -237,7 +271,7 @@ def _startup(results: Results, options: Options, say: Say) -> None:
         timed_command(argv, timeout=300)
     for _ in range(runs):
         for name, argv in commands.items():
-            sample, code, last = timed_command(argv, timeout=300)
+            sample, code, last, _ = timed_command(argv, timeout=300)
             if code != 0:
                 results.fail(name, NO_SIZE, f"exit {code}: {last}"[:300])
             else:
@@ -253,12 +287,14 @@ def _endpoint(results: Results, options: Options, say: Say) -> None:
         results.facts["endpoint"] = f"not measured: benchmarks/endpoint_load.py missing ({exc})"
         return
     try:
-        numbers = endpoint_load.run(seconds=options.endpoint_seconds, clients=8)
+        began = load_average()
+        numbers = endpoint_load.run(seconds=options.endpoint_seconds, rounds=options.endpoint_rounds)
+        results.facts["endpoint_load"] = f"{began} at the start, {load_average()} at the end"
     except Exception as exc:  # a server that does not start must not sink the whole suite
         results.facts["endpoint"] = f"not measured: {type(exc).__name__}: {exc}"[:300]
         return
     results.numbers.update({f"endpoint_{key}": float(value) for key, value in numbers.items()})
-    say("endpoint: measured cxgraph serve and the Oxigraph server")
+    say("endpoint: measured cxgraph serve and the Oxigraph server with wrk")
 
 
 def run_suite(options: Options, say: Say) -> Results:
@@ -270,6 +306,7 @@ def run_suite(options: Options, say: Say) -> Results:
     results.facts["date"] = time.strftime("%Y-%m-%d %H:%M %Z")
     with tempfile.TemporaryDirectory(prefix="cxgraph-bench-") as tmp:
         work = Path(tmp)
+        os.environ["CXGRAPH_CACHE_DIR"] = str(work / "cache")  # every command below sees this cache only
         _sizes(results, options, work, say)
         if options.quick:
             results.facts["view in Chromium"] = "skipped (--quick)"

@@ -24,6 +24,8 @@ __all__ = ["synthetic_turtle", "write_synthetic_ontology"]
 _PREFIXES = """@prefix cx:   <https://w3id.org/cxgraph/ontology#> .
 @prefix cxg:  <https://w3id.org/cxgraph/> .
 @prefix dct:  <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix src:  <https://w3id.org/cxgraph/source/> .
 @prefix foaf: <http://xmlns.com/foaf/0.1/> .
@@ -148,6 +150,7 @@ def synthetic_turtle(n: int, seed: int = 0) -> str:
         lines = [
             f"cxg:{slugs[i]} a skos:Concept ;",
             "    skos:inScheme cxg:vocabulary ;",
+            "    rdfs:isDefinedBy cxg:vocabulary ;",
             f"    skos:prefLabel {_literal(labels[i])} ;",
             f"    skos:altLabel {_literal(acronym)} ;",
             f"    skos:hiddenLabel {_literal(_misspell(labels[i], rng))} ;",
@@ -161,6 +164,7 @@ def synthetic_turtle(n: int, seed: int = 0) -> str:
             lines.append(f"    {prop} cxg:{slugs[other]} ;")
         for s in sorted(rng.sample(_SOURCES, rng.choice((1, 1, 2)))):
             lines.append(f"    dct:source src:{s} ;")
+            lines.append(f"    prov:wasDerivedFrom src:{s} ;")
         lines[-1] = lines[-1][:-2] + " ."
         out.append("\n".join(lines) + "\n\n")
     return "".join(out)
