@@ -133,7 +133,7 @@ def test_param_sets_a_named_querys_values_clause(cli: CliRunner) -> None:
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert {r["concept"] for r in rows} == {"https://w3id.org/cxgraph/customer-satisfaction-score"}
-    assert {"CSAT", "Customer Satisfaction"} <= {r["label"] for r in rows}
+    assert {("acronym", "CSAT")} <= {(r["kind"], r["label"]) for r in rows}
 
 
 def test_param_values_are_quoted_not_spliced(cli: CliRunner, mini_ontology: Path) -> None:
