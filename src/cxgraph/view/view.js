@@ -65,7 +65,7 @@
   var extent = concepts.reduce(function (m, c) { return Math.max(m, Math.abs(c.hierarchy[0]), Math.abs(c.hierarchy[1])); }, 0);
   var TOP_FONT = { size: Math.max(30, Math.round(extent / 60)), bold: true, color: "#1d2433" };
   var TOP_SIZE = Math.max(20, Math.round(extent / 200));
-  var FAINT = large ? 0.07 : 0.28;  // other relations behind the tree in the hierarchy layout
+  var FAINT = large ? 0.07 : 0.5;  // other relations behind the tree in the hierarchy layout
   var TREE = large ? 0.45 : 1;
   var FONT = { size: 16, color: "#1d2433" };
   function groupKey(c) { return (c.top ? "t" : "g") + c.group; }
@@ -83,12 +83,18 @@
     if (!large && c.definition) node.title = c.label + ": " + (c.definition.length > 220 ? c.definition.slice(0, 217) + "…" : c.definition);
     return node;
   }
+  /* "Net Promoter Score — measured by → Net Promoter Survey"; symmetric relations have no arrow. */
+  function pairText(e) {
+    var rel = relations[e[2]];
+    return concepts[e[0]].label + " — " + rel.label + (rel.directed ? " → " : " — ") + concepts[e[1]].label;
+  }
   function baseEdge(e, i) {
     var rel = relations[e[2]];
     var edge = { id: i, from: concepts[e[0]].id, to: concepts[e[1]].id, width: rel.width };
     edge.color = { color: rel.color, opacity: rel.key === "broader" ? TREE : FAINT };
     if (rel.directed) edge.arrows = "to";
     if (!large && rel.dashes) edge.dashes = rel.dashes;  // canvas dashes cost seconds on big graphs
+    if (!large) edge.title = pairText(e);
     return edge;
   }
   concepts.forEach(function (c) { c.degree = 0; c.links = []; c.shownHidden = false; c.shownDim = false; });
@@ -251,7 +257,18 @@
       var box = el("input", { type: "checkbox", "data-index": String(i) });
       box.checked = true;
       box.addEventListener("change", function () { state[i] = box.checked; computeEgo(); refresh(); refit(); });
-      list.appendChild(el("li", null, [el("label", { title: item.label }, [box, sample(item), el("span", { className: "name", text: item.label }), el("span", { className: "n", text: item.count.toLocaleString("en") })])]));
+      var only = el("button", { type: "button", className: "row-tool only", title: "Show only " + item.label, "aria-label": "Only " + item.label, text: "only" });
+      only.addEventListener("click", function () {
+        list.querySelectorAll("input").forEach(function (other, j) { other.checked = j === i; state[j] = j === i; });
+        computeEgo(); refresh(); refit();
+      });
+      var tools = [only];
+      if (listId === "relations") {
+        var pairs = el("button", { type: "button", className: "row-tool pairs", title: "List the " + item.label + " pairs", "aria-label": "List the " + item.label + " pairs", text: "list" });
+        pairs.addEventListener("click", function () { showPairs(i); });
+        tools.push(pairs);
+      }
+      list.appendChild(el("li", null, [el("label", { title: item.label }, [box, sample(item), el("span", { className: "name", text: item.label }), el("span", { className: "n", text: item.count.toLocaleString("en") })])].concat(tools)));
     });
     document.querySelectorAll("[data-all='" + listId + "'], [data-none='" + listId + "']").forEach(function (button) {
       button.addEventListener("click", function () {
@@ -464,6 +481,28 @@
     card.replaceChildren.apply(card, parts);
     card.scrollTop = 0;
   }
+
+  /* Every pair of one relation type, in the card, each end a link to its concept. */
+  function showPairs(r) {
+    var rel = relations[r];
+    var list = el("ol", { className: "pairs" });
+    data.edges.forEach(function (e) {
+      if (e[2] !== r) return;
+      list.appendChild(el("li", null, [pairLink(e[0]), el("span", { className: "rel", text: rel.directed ? " " + rel.label + " → " : " " + rel.label + " — " }), pairLink(e[1])]));
+    });
+    card.replaceChildren(
+      el("p", { className: "kicker" }, [strokeSample(rel), document.createTextNode("Relation")]),
+      el("h2", { className: "pref", id: "pairs-title", text: rel.label }),
+      el("p", { className: "definition", text: plural(rel.count, "pair", "pairs") + (rel.directed ? ", each read from left to right." : "; the relation goes both ways.") }),
+      list);
+    card.scrollTop = 0;
+    openCard();
+  }
+  function pairLink(i) {
+    var c = concepts[i];
+    return el("a", { href: "#" + encodeURIComponent(c.id), title: c.definition || c.label, text: c.label });
+  }
+  function openCard() { document.body.classList.remove("card-closed"); }
 
   // ---------------------------------------------------------------- selection and the URL
   /* Screen readers hear the name of the selected concept only, not the whole card. */
