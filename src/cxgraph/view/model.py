@@ -18,6 +18,7 @@ from ..namespaces import CX, CXG, DCT, FOAF, OWL, RDF, RDFS, SKOS
 
 __all__ = [
     "NOTE_PROPERTIES",
+    "Collection",
     "Concept",
     "Edge",
     "Group",
@@ -42,6 +43,12 @@ def _iri(term: object) -> str:
 _TYPE = _n(RDF + "type")
 _CONCEPT = _n(SKOS + "Concept")
 _SCHEME = _n(SKOS + "ConceptScheme")
+_COLLECTION = _n(SKOS + "Collection")
+_ORDERED = _n(SKOS + "OrderedCollection")
+_MEMBER = _n(SKOS + "member")
+_MEMBER_LIST = _n(SKOS + "memberList")
+_FIRST = _n(RDF + "first")
+_REST = _n(RDF + "rest")
 _PREF = _n(SKOS + "prefLabel")
 _ALT = _n(SKOS + "altLabel")
 _HIDDEN = _n(SKOS + "hiddenLabel")
@@ -138,6 +145,17 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Collection:
+    """A skos:Collection of concepts; an ordered one keeps its members in their order."""
+
+    id: str
+    label: str
+    definition: str
+    ordered: bool
+    members: list[str]
+
+
+@dataclass(frozen=True)
 class ViewModel:
     """The vocabulary as the view draws it."""
 
@@ -147,6 +165,7 @@ class ViewModel:
     edges: list[Edge]
     relations: list[RelationType]
     groups: list[Group]
+    collections: list[Collection] = field(default_factory=list)
 
     def concept(self, ident: str) -> Concept | None:
         """The concept whose slug or IRI is ``ident``, if any."""
@@ -450,7 +469,49 @@ def build_model(store: ox.Store) -> ViewModel:
     edge_list = [Edge(e.source, e.target, rename.get(e.kind, e.kind)) for e in edge_list]
 
     ordered = sorted(concepts.values(), key=lambda c: c.id)
-    return ViewModel(title, version, ordered, edge_list, relations, groups)
+    collections = _collections(store, concepts, slugs, label_key)
+    return ViewModel(title, version, ordered, edge_list, relations, groups, collections)
+
+
+def _rdf_list(store: ox.Store, head: _Term) -> list[str]:
+    items: list[str] = []
+    seen: set[str] = set()
+    node: _Term | None = head
+    while isinstance(node, ox.NamedNode | ox.BlankNode) and str(node) not in seen:
+        seen.add(str(node))
+        items += [_iri(q.object) for q in store.quads_for_pattern(node, _FIRST, None, _DEFAULT)]
+        rest = [q.object for q in store.quads_for_pattern(node, _REST, None, _DEFAULT)]
+        node = rest[0] if rest else None
+    return items
+
+
+def _collections(
+    store: ox.Store, concepts: dict[str, Concept], slugs: dict[str, str], label_key: Callable[[str], tuple[str, str]]
+) -> list[Collection]:
+    """The collections with concept members; ordered ones in their memberList order."""
+    kinds = (_COLLECTION, _ORDERED)
+    iris = {_iri(q.subject) for kind in kinds for q in store.quads_for_pattern(None, _TYPE, kind, _DEFAULT)}
+    out = []
+    for iri in sorted(iris - {""}):
+        node = _n(iri)
+        lists = _objects(store, node, _MEMBER_LIST)
+        ordered = bool(lists) or any(True for _ in store.quads_for_pattern(node, _TYPE, _ORDERED, _DEFAULT))
+        listed = [m for m in _rdf_list(store, lists[0]) if m in concepts] if lists else []
+        members = set(listed) | {m for m in (_iri(t) for t in _objects(store, node, _MEMBER)) if m in concepts}
+        if not members:
+            continue
+        rest = sorted(members - set(listed), key=label_key)
+        label = _best_literal(_objects(store, node, _PREF)) or _best_literal(_objects(store, node, _LABEL))
+        out.append(
+            Collection(
+                _slug(_local_name(iri)),
+                label or _humanise(_local_name(iri)),
+                _best_literal(_objects(store, node, _DEFINITION)),
+                ordered,
+                [slugs[m] for m in [*listed, *rest]],
+            )
+        )
+    return sorted(out, key=lambda c: (not c.ordered, c.label.casefold()))
 
 
 def _relation_label(store: ox.Store, prop: str) -> str:

@@ -115,6 +115,11 @@ def page_data(model: ViewModel, focus: str | None = None) -> dict[str, Any]:
         "relations": relations,
         "concepts": concepts,
         "edges": edges,
+        "collections": [
+            {"id": k.id, "label": k.label, "definition": k.definition, "ordered": k.ordered,
+             "members": [index[m] for m in k.members]}
+            for k in model.collections
+        ],
     }
 
 

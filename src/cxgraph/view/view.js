@@ -450,6 +450,17 @@
     var parts = [];
     var g = groupOf(c);
     parts.push(el("p", { className: "kicker" }, [swatch(g.color), document.createTextNode(c.top ? "Top concept" : g.label)]));
+    var up = chains(c, 4);
+    if (up.length && up[0].length) {
+      parts.push(el("nav", { className: "chains", "aria-label": "Broader concepts, from the top" }, up.map(function (chain) {
+        var p = el("p", { className: "chain" });
+        chain.forEach(function (b, n) {
+          if (n) p.appendChild(el("span", { className: "sep", "aria-hidden": "true", text: " › " }));
+          p.appendChild(el("a", { href: "#" + encodeURIComponent(b.id), text: b.label }));
+        });
+        return p;
+      })));
+    }
     var title = el("h2", { className: "pref", id: "card-title", text: c.label });
     if (c.notation) title.appendChild(el("span", { className: "notation", text: "  " + c.notation }));
     parts.push(title);
@@ -460,6 +471,14 @@
       var rel = el("div", { className: "related" });
       c.related.forEach(function (r) { rel.appendChild(el("h4", { text: r[0] })); rel.appendChild(linkList(r[1])); });
       parts = parts.concat(section("Related", rel));
+    }
+    if (memberOf[c.index].length) {
+      parts = parts.concat(section("Collections", el("ul", { className: "plain" }, memberOf[c.index].map(function (m) {
+        var k = collections[m[0]];
+        var open = el("button", { type: "button", className: "link", text: k.label });
+        open.addEventListener("click", function () { showCollection(k.index); });
+        return el("li", null, [open, k.ordered ? document.createTextNode(" (" + (m[1] + 1) + " of " + k.members.length + ")") : null]);
+      }))));
     }
     if (c.alt.length) parts = parts.concat(section("Alternative labels", el("p", { className: "labels" }, c.alt.map(function (a) { return el("span", { text: a }); }))));
     if (c.notes.length) parts = parts.concat(section("Notes", el("div", null, c.notes.map(function (n) { return el("p", { className: "note" }, [el("b", { text: n[0] }), document.createTextNode(n[1])]); }))));
@@ -504,6 +523,172 @@
   }
   function openCard() { document.body.classList.remove("card-closed"); }
 
+  // ---------------------------------------------------------------- outline: tree, A–Z, collections
+  var collections = data.collections || [];
+  var memberOf = concepts.map(function () { return []; });
+  collections.forEach(function (k, n) { k.index = n; k.members.forEach(function (m, pos) { memberOf[m].push([n, pos]); }); });
+  var roots = concepts.filter(function (c) { return c.top; }).concat(concepts.filter(function (c) { return !c.top && !c.broader.length; }))
+    .sort(function (a, b) { return (b.top - a.top) || a.label.localeCompare(b.label, "en"); });
+  function byLabel(a, b) { return concepts[a].label.localeCompare(concepts[b].label, "en"); }
+
+  /* Every chain of broader concepts from a top concept down to c (at most `limit`). */
+  function chains(c, limit) {
+    var out = [];
+    (function up(node, path) {
+      if (out.length >= limit) return;
+      if (!node.broader.length) { out.push([node].concat(path)); return; }
+      node.broader.forEach(function (b) {
+        var parent = concepts[b];
+        if (path.indexOf(parent) < 0 && parent !== c) up(parent, [node].concat(path));
+      });
+    })(c, []);
+    return out.map(function (chain) { return chain.slice(0, -1); });
+  }
+
+  var tabNames = ["legend", "tree", "az", "collections"];
+  var built = {};
+  function showTab(name) {
+    tabNames.forEach(function (t) {
+      document.getElementById("tab-" + t).setAttribute("aria-selected", String(t === name));
+      document.getElementById("tab-" + t).tabIndex = t === name ? 0 : -1;
+      document.getElementById("panel-" + t).hidden = t !== name;
+    });
+    if (!built[name]) { built[name] = true; if (name === "tree") buildTree(); if (name === "az") buildAZ(); if (name === "collections") buildCollections(); }
+    syncOutline(true);
+  }
+  tabNames.forEach(function (t, n) {
+    var tab = document.getElementById("tab-" + t);
+    tab.addEventListener("click", function () { showTab(t); });
+    tab.addEventListener("keydown", function (event) {
+      var step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      var next = tabNames[(n + step + tabNames.length) % tabNames.length];
+      showTab(next); document.getElementById("tab-" + next).focus();
+    });
+  });
+  function outlineLink(c) {
+    return el("a", { href: "#" + encodeURIComponent(c.id), "data-id": c.id, title: c.definition || c.label }, [swatch(groupOf(c).color), el("span", { text: c.label })]);
+  }
+
+  /* The hierarchy as a collapsible tree; a concept with several broader concepts appears under
+     each. Children are built when their parent is first opened. */
+  function treeItem(c, ancestors) {
+    var li = el("li", { role: "treeitem", "data-id": c.id });
+    var row = el("div", { className: "row" });
+    if (c.narrower.length) {
+      li.setAttribute("aria-expanded", "false");
+      var toggle = el("button", { type: "button", className: "twisty", "aria-label": "Narrower concepts of " + c.label, tabindex: "-1" });
+      toggle.addEventListener("click", function () { setOpen(li, c, ancestors, li.getAttribute("aria-expanded") !== "true"); });
+      row.appendChild(toggle);
+    } else {
+      row.appendChild(el("span", { className: "twisty leaf", "aria-hidden": "true" }));
+    }
+    row.appendChild(outlineLink(c));
+    if (c.narrower.length) row.appendChild(el("span", { className: "n", text: String(c.narrower.length) }));
+    li.appendChild(row);
+    li.cxAncestors = ancestors;
+    return li;
+  }
+  function setOpen(li, c, ancestors, open) {
+    if (!c.narrower.length) return;
+    var group = li.querySelector(":scope > ul");
+    if (open && !group) {
+      group = el("ul", { role: "group" });
+      var path = ancestors.concat([c.id]);
+      c.narrower.slice().sort(byLabel).forEach(function (n) {
+        if (path.indexOf(concepts[n].id) < 0) group.appendChild(treeItem(concepts[n], path));
+      });
+      li.appendChild(group);
+      markCurrent(group);
+    }
+    if (group) group.hidden = !open;
+    li.setAttribute("aria-expanded", String(open));
+  }
+  function buildTree() {
+    var tree = document.getElementById("tree");
+    roots.forEach(function (c) { tree.appendChild(treeItem(c, [])); });
+  }
+  /* Open the tree along the concept's first chain of broader concepts; the item it ends on. */
+  function revealInTree(c) {
+    var chain = chains(c, 1)[0] || [];
+    var list = document.getElementById("tree");
+    var item = null;
+    chain.concat([c]).forEach(function (step, n) {
+      if (!list) return;
+      item = list.querySelector(":scope > li[data-id='" + CSS.escape(step.id) + "']");
+      if (!item) { list = null; return; }
+      if (n < chain.length) { setOpen(item, step, item.cxAncestors, true); list = item.querySelector(":scope > ul"); }
+    });
+    return item;
+  }
+  function buildAZ() {
+    var box = document.getElementById("az");
+    var sorted = concepts.slice().sort(function (a, b) { return a.label.localeCompare(b.label, "en"); });
+    var letters = el("p", { className: "letters" });
+    var current = null, list = null;
+    box.appendChild(letters);
+    sorted.forEach(function (c) {
+      var letter = c.label.charAt(0).toLocaleUpperCase("en");
+      if (!/[A-Z]/.test(letter)) letter = "#";
+      if (letter !== current) {
+        current = letter;
+        var heading = el("h3", { id: "az-" + letter, text: letter });
+        var jump = el("a", { href: "#az-" + letter, text: letter });
+        jump.addEventListener("click", function (event) { event.preventDefault(); heading.scrollIntoView({ block: "start" }); });
+        letters.appendChild(jump);
+        list = el("ul", { className: "az" });
+        box.appendChild(heading); box.appendChild(list);
+      }
+      list.appendChild(el("li", null, [outlineLink(c)]));
+    });
+  }
+  function buildCollections() {
+    var box = document.getElementById("collections");
+    if (!collections.length) box.appendChild(el("p", { className: "hint", text: "This vocabulary has no collections." }));
+    collections.forEach(function (k) {
+      var summary = el("summary", null, [el("span", { className: "name", text: k.label }), el("span", { className: "n", text: (k.ordered ? "in order · " : "") + k.members.length })]);
+      var members = el(k.ordered ? "ol" : "ul", { className: "members" }, k.members.map(function (m) { return el("li", null, [outlineLink(concepts[m])]); }));
+      var open = el("button", { type: "button", className: "link", text: "Open as a card" });
+      open.addEventListener("click", function () { showCollection(k.index); });
+      box.appendChild(el("details", { id: "collection-" + k.id }, [summary, el("p", { className: "hint" }, [open]), members]));
+    });
+  }
+  function markCurrent(scope) {
+    (scope || document).querySelectorAll(".outline a[aria-current]").forEach(function (a) { a.removeAttribute("aria-current"); });
+    if (!selected) return;
+    var sel = ".outline a[data-id='" + CSS.escape(selected.id) + "']";
+    if (scope) sel = "a[data-id='" + CSS.escape(selected.id) + "']";
+    (scope || document).querySelectorAll(sel).forEach(function (a) { a.setAttribute("aria-current", "true"); });
+  }
+  /* Keep the outline on the selection: open the tree down to it, mark it, scroll it into view. */
+  function syncOutline(scroll) {
+    var item = null;
+    if (selected && built.tree) item = revealInTree(selected);
+    markCurrent();
+    if (!selected || !scroll) return;
+    var shown = tabNames.filter(function (t) { return !document.getElementById("panel-" + t).hidden; })[0];
+    var target = shown === "tree" ? item && item.querySelector(":scope > .row a")
+      : shown === "az" ? document.querySelector("#az a[data-id='" + CSS.escape(selected.id) + "']")
+      : shown === "collections" ? document.querySelector("#collections a[data-id='" + CSS.escape(selected.id) + "']") : null;
+    if (target) target.scrollIntoView({ block: "nearest" });
+  }
+  function showCollection(n) {
+    var k = collections[n];
+    card.replaceChildren(
+      el("p", { className: "kicker", text: k.ordered ? "Ordered collection" : "Collection" }),
+      el("h2", { className: "pref", id: "collection-title", text: k.label }),
+      k.definition ? el("p", { className: "definition", text: k.definition }) : null,
+      el("h3", { text: plural(k.members.length, "member", "members") + (k.ordered ? ", in order" : "") }),
+      el(k.ordered ? "ol" : "ul", { className: k.ordered ? "plain ordered" : "links" }, k.members.map(function (m) { return k.ordered ? el("li", null, [pairLink(m)]) : conceptLink(m); })));
+    card.scrollTop = 0;
+    openCard();
+  }
+  function searchCollections(query) {
+    var q = norm(query);
+    if (q.length < 2) return [];
+    return collections.filter(function (k) { return norm(k.label).indexOf(q) >= 0 || words(k.label).some(function (w) { return w.indexOf(q) === 0; }); }).slice(0, 4);
+  }
+
   // ---------------------------------------------------------------- selection and the URL
   /* Screen readers hear the name of the selected concept only, not the whole card. */
   var live = document.getElementById("announce");
@@ -523,6 +708,7 @@
     refresh();
     network.selectNodes([c.id]);
     renderCard(c);
+    syncOutline(true);
     if (decodeURIComponent(location.hash.slice(1)) !== c.id) {
       location.hash = encodeURIComponent(c.id);
     }
@@ -585,6 +771,7 @@
     network.unselectAll();
     card.innerHTML = emptyCard;
     refresh();
+    markCurrent();
     if (location.hash) {
       try { history.replaceState(null, "", location.pathname + location.search); } catch (err) { location.hash = ""; }
     }
@@ -767,7 +954,16 @@
       results.appendChild(el("li", { className: "none mean", id: "did-you-mean" }, [el("span", null, [
         document.createTextNode("No exact match. Did you mean "), el("b", { text: hits[0].concept.label }), document.createTextNode("?")])]));
     }
+    searchCollections(input.value).forEach(function (k) { hits.push({ collection: k }); });
+    if (active < 0 && hits.length) active = 0;
     hits.forEach(function (hit, i) {
+      if (hit.collection) {
+        var entry = el("li", { id: "result-" + i, role: "option", "aria-selected": String(i === active), "data-collection": hit.collection.id }, [
+          el("span", { className: "label", text: hit.collection.label }), el("span", { className: "group", text: (hit.collection.ordered ? "ordered collection · " : "collection · ") + hit.collection.members.length })]);
+        entry.addEventListener("mousedown", function (event) { event.preventDefault(); choose(i); });
+        results.appendChild(entry);
+        return;
+      }
       var via = hit.kind === "pref" ? null : el("span", { className: "via", text: (hit.kind === "alt" ? "also “" : "misspelt “") + hit.text + "”" });
       var item = el("li", { id: "result-" + i, role: "option", "aria-selected": String(i === active), "data-id": hit.concept.id }, [
         swatch(groupOf(hit.concept).color), el("span", { className: "label", text: hit.concept.label }), via,
@@ -797,6 +993,7 @@
     var hit = hits[i];
     if (!hit) return;
     closeResults();
+    if (hit.collection) { input.value = hit.collection.label; chosen = input.value; showCollection(hit.collection.index); return; }
     input.value = hit.concept.label;
     chosen = input.value;
     select(hit.concept.id, { animate: true });
@@ -830,6 +1027,7 @@
     setLayout: function (name) { setLayout(name); },
     conceptIds: function () { return concepts.map(function (c) { return c.id; }); },
     labels: function () { return placed.map(function (b) { return { id: b.id, x: b.x, y: b.y, w: b.w, h: b.h, dim: b.dim, lit: b.lit }; }); },
+    showTab: function (name) { showTab(name); },
     drawnLabelOrder: function () { return drawnOrder.map(function (b) { return { id: b.id, dim: b.dim }; }); },
     neighbours: function (id) { return Object.keys(neighbourhood(byId[id])).filter(function (n) { return n !== id; }); },
     readyAt: null
