@@ -186,12 +186,12 @@ def test_fatal_error_is_a_label_of_critical_error_which_contrasts_with_non_criti
 def test_every_quality_metric_has_unit_direction_formula_and_inputs(store):
     found = rows(store, """SELECT ?m ?unit ?direction ?formula (COUNT(?input) AS ?inputs) WHERE {
         ?m skos:broader+ cxg:quality-metric .
-        FILTER(STRSTARTS(STR(?m), "https://w3id.org/cxgraph/") && ?m NOT IN (cxg:internal-quality-score, cxg:agent-effort-score))
+        FILTER(STRSTARTS(STR(?m), "https://w3id.org/cxgraph/") && ?m NOT IN (cxg:agent-effort-score))
         OPTIONAL { ?m cx:unit ?unit } OPTIONAL { ?m cx:direction ?direction } OPTIONAL { ?m cx:formula ?formula }
         OPTIONAL { ?m cx:formulaUses ?input }
     } GROUP BY ?m ?unit ?direction ?formula""")
     metrics = {slug(r["m"]) for r in found}
-    assert {"quality-score", "critical-error-rate", "calibration-variance", "inter-rater-reliability",
+    assert {"internal-quality-score", "critical-error-rate", "calibration-variance", "inter-rater-reliability",
             "evaluation-coverage", "evaluation-pass-rate"} <= metrics
     for r in found:
         assert r["unit"] and r["direction"] and r["formula"], r
@@ -199,7 +199,7 @@ def test_every_quality_metric_has_unit_direction_formula_and_inputs(store):
 
 
 def test_quality_score_is_a_percentage_where_higher_is_better_and_critical_error_rate_lower(store):
-    (score,) = rows(store, "SELECT ?u ?d ?min ?max WHERE { cxg:quality-score cx:unit ?u ; cx:direction ?d ; cx:scaleMin ?min ; cx:scaleMax ?max }")
+    (score,) = rows(store, "SELECT ?u ?d ?min ?max WHERE { cxg:internal-quality-score cx:unit ?u ; cx:direction ?d ; cx:scaleMin ?min ; cx:scaleMax ?max }")
     assert str(score["u"]).endswith("#percentage") and str(score["d"]).endswith("#higherIsBetterDirection")
     assert (int(str(score["min"])), int(str(score["max"]))) == (0, 100)
     (rate,) = rows(store, "SELECT ?d WHERE { cxg:critical-error-rate cx:direction ?d }")

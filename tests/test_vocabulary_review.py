@@ -81,3 +81,23 @@ def test_component_of_links_only_quantities_that_add_up(store: ox.Store) -> None
     assert parts == [], [(slug(r["a"]), slug(r["b"])) for r in parts]
     assert {"knowledge-base", "faq-page"} <= values(store, "help-center", "cx:hasPart")
     assert "customer-journey" in values(store, "touchpoint", "cx:partOf")
+
+
+# --- Near-duplicates merged ---------------------------------------------------------------------
+
+def test_mean_time_to_resolve_is_a_label_of_average_resolution_time(store: ox.Store) -> None:
+    assert not rows(store, "SELECT ?x WHERE { cxg:mean-time-to-resolve ?p ?x }")
+    found = rows(store, 'SELECT ?c WHERE { ?c skos:altLabel|cx:acronym ?l FILTER(LCASE(STR(?l)) IN ("mean time to resolve", "mttr")) }')
+    assert {slug(r["c"]) for r in found} == {"average-resolution-time"}
+    assert "average-resolution-time" in values(store, "service-management-facet", "skos:member")
+
+
+def test_quality_score_is_one_concept_on_the_seed_iri(store: ox.Store) -> None:
+    # Quality Score (added this round) and Internal Quality Score (seed) named one measure
+    assert not rows(store, "SELECT ?x WHERE { cxg:quality-score ?p ?x }")
+    assert values(store, "internal-quality-score", "skos:prefLabel") == {"Quality Score"}
+    found = rows(store, 'SELECT ?c WHERE { ?c skos:altLabel|cx:acronym ?l '
+                        'FILTER(LCASE(STR(?l)) IN ("internal quality score", "iqs", "qa score")) }')
+    assert {slug(r["c"]) for r in found} == {"internal-quality-score"}
+    assert "internal-quality-score" in values(store, "calibration-variance", "cx:formulaUses")
+    assert "quality-metric" in values(store, "internal-quality-score", "skos:broader")
