@@ -101,3 +101,22 @@ def test_quality_score_is_one_concept_on_the_seed_iri(store: ox.Store) -> None:
     assert {slug(r["c"]) for r in found} == {"internal-quality-score"}
     assert "internal-quality-score" in values(store, "calibration-variance", "cx:formulaUses")
     assert "quality-metric" in values(store, "internal-quality-score", "skos:broader")
+
+
+# --- Definitions and labels ---------------------------------------------------------------------
+
+@pytest.mark.parametrize(("concept", "genus"), [
+    ("customer-service-role", "Role or team that"),
+    ("support-organization", "Role or team that"),
+    ("sourcing-model", "Support model that"),
+    ("concurrent-chat", "Channel management practice"),
+])
+def test_definitions_open_with_their_broader_concept(store: ox.Store, concept: str, genus: str) -> None:
+    (definition,) = values(store, concept, "skos:definition")
+    assert definition.startswith(genus), definition
+    assert "facet for" not in definition
+
+
+def test_workload_metric_is_not_a_label_of_the_contact_volume_metrics(store: ox.Store) -> None:
+    # Workload is the agent time a period's contacts need (a workforce metric), not a count of contacts
+    assert not rows(store, 'SELECT ?c WHERE { ?c skos:altLabel ?l FILTER(LCASE(STR(?l)) = "workload metric") }')
