@@ -521,7 +521,22 @@
     var c = concepts[i];
     return el("a", { href: "#" + encodeURIComponent(c.id), title: c.definition || c.label, text: c.label });
   }
-  function openCard() { document.body.classList.remove("card-closed"); }
+  /* Panels that collapse. Below 800 px the side panel is a drawer over the graph, closed at
+     first, and the card a bottom sheet, opened by selecting a concept. */
+  var narrow = window.matchMedia("(max-width: 800px)");
+  function setPanel(name, open) {
+    document.body.classList.toggle(name + "-closed", !open);
+    document.getElementById("toggle-" + name).setAttribute("aria-expanded", String(open));
+    network.redraw();
+  }
+  function panelOpen(name) { return !document.body.classList.contains(name + "-closed"); }
+  function openCard() { if (!panelOpen("card")) setPanel("card", true); }
+  document.getElementById("toggle-side").addEventListener("click", function () { setPanel("side", !panelOpen("side")); });
+  document.getElementById("toggle-card").addEventListener("click", function () {
+    setPanel("card", !panelOpen("card"));
+    if (selected && panelOpen("card")) frame(selected, false);
+  });
+  if (narrow.matches) { setPanel("side", false); setPanel("card", false); }
 
   // ---------------------------------------------------------------- outline: tree, A–Z, collections
   var collections = data.collections || [];
@@ -702,6 +717,8 @@
     }
     selected = c;
     computeEgo();
+    openCard();
+    if (narrow.matches && panelOpen("side")) setPanel("side", false);  // the drawer would hide the graph
     /* The move first: while it runs, vis draws every frame anyway and skips the redraws that
        restyling and selecting ask for, which would each draw the whole graph once more. */
     frame(c, !!(how && how.animate));
