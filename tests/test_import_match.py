@@ -162,3 +162,15 @@ def test_candidate_slug_never_reuses_an_existing_iri(index: VocabularyIndex) -> 
         assert "cxg:metric-new-2 a skos:Concept" in build_patch([clash], index, "Clash").text
     finally:
         index.subjects.discard(CXG + "metric-new")
+
+
+def test_a_deprecated_concepts_labels_do_not_match() -> None:
+    store = ox.Store()
+    store.load(
+        b'@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .'
+        b' <https://w3id.org/cxgraph/old> a skos:Concept ; skos:prefLabel "Old Name"@en ; owl:deprecated true .'
+        b' <https://w3id.org/cxgraph/new> a skos:Concept ; skos:prefLabel "New Name"@en ; skos:altLabel "Old Name"@en .',
+        format=ox.RdfFormat.TURTLE,
+    )
+    index = VocabularyIndex.from_store(store)
+    assert index.exact["old name"] == {"https://w3id.org/cxgraph/new"}

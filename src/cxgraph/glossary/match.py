@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
-from ..namespaces import DCT, RDF, SKOS
+from ..namespaces import DCT, OWL, RDF, SKOS
 from .entries import Entry, normalise, normalised_key
 
 __all__ = ["FUZZY_THRESHOLD", "MATCH_KINDS", "Match", "VocabularyIndex", "match_entries", "match_entry"]
@@ -75,13 +75,22 @@ class VocabularyIndex:
 
     @classmethod
     def from_store(cls, store: ox.Store) -> VocabularyIndex:
-        """Index every skos:Concept of ``store`` with its labels and sources."""
+        """Index every live skos:Concept of ``store`` with its labels and sources.
+
+        Deprecated concepts (``owl:deprecated true``) are left out: a term should match the
+        concept that replaced them.
+        """
         index = cls()
+        deprecated = {
+            q.subject.value
+            for q in store.quads_for_pattern(None, ox.NamedNode(OWL + "deprecated"), None)
+            if isinstance(q.object, ox.Literal) and q.object.value == "true"
+        }
         concepts = {
             q.subject.value
             for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(SKOS + "Concept"))
             if isinstance(q.subject, ox.NamedNode)
-        }
+        } - deprecated
         index.subjects = {q.subject.value for q in store if isinstance(q.subject, ox.NamedNode)}
         for predicate in _LABELS:
             for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
