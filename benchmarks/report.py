@@ -163,8 +163,9 @@ def render_report(results: Results, options: Options) -> str:
     numbers = results.numbers
     if "endpoint_cxgraph_label_c8_rps" in numbers:
         out += [f"{numbers['endpoint_labels']:,.0f} different label lookups in turn; "
-                f"{numbers['endpoint_rounds']:.0f} alternating rounds of {numbers['endpoint_seconds']:g} s per server "
-                "and client count, medians over the rounds; CPU is the server process tree's per request.", ""]
+                f"{numbers['endpoint_rounds']:.0f} alternating round(s), {numbers['endpoint_seconds']:g} s"
+                " per server and client count, medians over the rounds;"
+                " CPU is the server process tree's per request.", ""]
         rows = []
         for count in CLIENTS:
             for server in SERVERS:

@@ -115,6 +115,16 @@ def evaluate(results: Results, sizes: tuple[int, ...]) -> list[Target]:
         out.append(Target("endpoint varied label lookups ≥ 40% of the Oxigraph server's throughput", "—", reason))
         out.append(Target("endpoint p99 latency < 10 ms at 8 and 32 clients", "—", reason))
 
+    views = [s for s in sizes if s * 10 in sizes and results.median("view (HTML)", s * 10) is not None]
+    if views:
+        small_view, large_view = views[-1], views[-1] * 10
+        growth = results.ratio(("view (HTML)", large_view), ("view (HTML)", small_view)) or 0.0
+        out.append(Target(f"view build linear: {small_view:,} → {large_view:,} concepts ≤ 11×", f"{growth:.1f}×",
+                          MET if growth <= 11 else NOT_MET))
+    else:
+        out.append(Target("view build linear: 10× the concepts ≤ 11× the time", "—",
+                          "not measured: needs the view at two sizes 10× apart"))
+
     ready = results.median("view ready in Chromium", VIEW)
     out.append(Target(f"HTML view of {VIEW:,} concepts interactive in ≤ 3 s (headless Chromium)",
                       f"{ready:.2f} s" if ready else "—",

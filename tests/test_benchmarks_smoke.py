@@ -101,7 +101,7 @@ def test_start_up_is_measured_for_cxgraph_query_and_import_rdflib(report: tuple[
 def test_every_target_gets_a_line_with_a_verdict(report: tuple[str, str, str]) -> None:
     rows = table_rows(report[0], "## Targets")
     verdicts = [cells[1] for name, cells in rows.items() if name != "target"]
-    assert len(verdicts) == 12
+    assert len(verdicts) == 13
     start_up = next(cells for name, cells in rows.items() if "start-up" in name)
     assert start_up[1] in (MET, NOT_MET)
     assert all(v in (MET, NOT_MET) or v.startswith(("not judged", "not measured", "skipped")) for v in verdicts)
