@@ -10,9 +10,11 @@ by :mod:`cxgraph.server.watchdog`.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
+import select
 import socket
 import sys
 import threading
@@ -29,15 +31,30 @@ import pyoxigraph as ox
 from ..namespaces import PREFIXES
 from . import rest
 from .description import service_description
-from .engine import Job, evaluate
-from .guard import Refused, inspect_query
+from .engine import Job, evaluate, evaluate_in_child
+from .guard import Refused, TooComplex, check_structure, inspect_query, uses_order_by
 from .prefork import Supervisor, announce_retirement
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, ProtocolError, choose_formats, negotiate, parse_request
+from .sandbox import SandboxUnavailable, seal
 from .watchdog import Watchdog
 
 __all__ = ["Endpoint", "EndpointServer", "ServerConfig", "default_workers", "make_server"]
 
 _MAX_BODY = 2 * 1024 * 1024
+_QUERY_STACK = 256 * 1024 * 1024  # per connection thread; reserved, not used, until a query recurses
+_RETIRE_IDLE_GRACE = 1.0  # after retiring, a keep-alive connection idle this long is closed
+
+
+def _bare_response(status: str, message: str) -> bytes:
+    body = (message + "\n").encode()
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\nRetry-After: 1\r\n\r\n"
+    ).encode() + body
+
+
+_CROWDED = _bare_response("503 Service Unavailable", "too many open connections from this address")
+_TOO_SLOW = _bare_response("408 Request Timeout", "the request was not sent in time")
 _HOST = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -52,6 +69,11 @@ class ServerConfig:
     workers: int = 0  # 0: one per CPU, at least 2 (see default_workers)
     cors_origins: tuple[str, ...] = ()
     max_connections: int = 256
+    max_connections_per_client: int = 128  # from one client address, over all workers
+    header_timeout: float = 10.0  # to send the request line and headers, from the first byte
+    body_timeout: float = 30.0  # to send the body, once the headers are in
+    idle_timeout: float = 60.0  # a keep-alive connection may wait this long for its next request
+    max_query_memory: int = 1024 * 1024 * 1024  # memory one query may take (503 past it)
     access_log: bool = False
     named_queries: tuple[dict[str, str], ...] = field(default_factory=tuple)
 
@@ -138,13 +160,28 @@ class EndpointServer:
     def _worker_main(self, listener: socket.socket, status_fd: int) -> None:
         """In a forked worker: answer on ``listener`` until the time limit makes it retire."""
         server = WorkerHTTPServer(self.endpoint, listener, self.authority, lambda: announce_retirement(status_fd))
+        try:
+            seal(process=True)  # from here on, no thread of this worker can open a socket
+        except SandboxUnavailable as exc:
+            sys.stderr.write(
+                f"cxgraph: warning: worker {os.getpid()} cannot be sealed from the network ({exc.strerror}); "
+                "SERVICE is refused by the query lexer only\n"
+            )
+        threading.stack_size(_QUERY_STACK)  # deep (but allowed) queries recurse in the engine
         server.watchdog.start()
-        server.serve_forever(poll_interval=0.1)
+        server.serve()
         server.drain()
 
 
 class WorkerHTTPServer(ThreadingHTTPServer):
-    """One worker's HTTP server on the shared socket: connection cap, watchdog, retirement."""
+    """One worker's HTTP server on the shared socket: connection caps, watchdog, retirement.
+
+    A worker accepts a connection only while it has a free slot, and it holds back (a few
+    milliseconds per connection over its fair share) while it serves more than its share, so
+    the other workers take the next clients; no worker fills up while another idles. One client
+    address may hold ``max_connections_per_client`` connections (split over the workers); more
+    get 503 at once.
+    """
 
     daemon_threads = True
 
@@ -160,11 +197,19 @@ class WorkerHTTPServer(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.abandoned: set[socket.socket] = set()
         self.retiring = False
+        self.retired_at = 0.0
         self._announce = announce
         self._retire_lock = threading.Lock()
-        workers = endpoint.config.workers or default_workers()
-        self._slots = threading.BoundedSemaphore(max(8, endpoint.config.max_connections // workers))
-        self.watchdog = Watchdog(endpoint.config.time_limit, self.retire)
+        self._stop_accepting = threading.Event()
+        self._accepting_done = threading.Event()
+        config = endpoint.config
+        workers = config.workers or default_workers()
+        self.capacity = max(8, config.max_connections // workers)
+        self.fair_share = max(1, self.capacity // 2) if workers > 1 else self.capacity
+        self.per_client = max(4, config.max_connections_per_client // workers)
+        self._clients: dict[str, int] = {}
+        self._count_lock = threading.Lock()
+        self.watchdog = Watchdog(config.time_limit, self.retire, config.max_query_memory)
 
     def retire(self) -> None:
         """Stop taking connections (called by the watchdog before it answers 503)."""
@@ -172,46 +217,162 @@ class WorkerHTTPServer(ThreadingHTTPServer):
             if self.retiring:
                 return
             self.retiring = True
+            self.retired_at = time.monotonic()
         self._announce()
-        self.shutdown()  # waits for serve_forever to leave its loop: no connection is accepted after
+        self._stop_accepting.set()
+        if threading.current_thread() is not self._accept_thread:
+            self._accepting_done.wait(5)  # no connection is accepted after this returns
+
+    def serve(self) -> None:
+        """Accept connections until :meth:`retire`."""
+        self._accept_thread = threading.current_thread()
+        try:
+            while not self._stop_accepting.is_set():
+                active = len(self.connections)
+                if active >= self.capacity:
+                    self._stop_accepting.wait(0.01)  # full: leave new clients to the other workers
+                    continue
+                if active >= self.fair_share:  # busier than its share: let an idler worker go first
+                    self._stop_accepting.wait(min(0.02, 0.001 * (active - self.fair_share + 1)))
+                try:
+                    ready, _, _ = select.select([self.socket], [], [], 0.1)
+                except (OSError, ValueError):
+                    return
+                if not ready or self._stop_accepting.is_set():
+                    continue
+                try:
+                    request, client_address = self.socket.accept()
+                except (BlockingIOError, InterruptedError):
+                    continue  # another worker took it
+                except OSError:
+                    continue
+                request.setblocking(True)
+                self.process_request(request, client_address)
+        finally:
+            self._accepting_done.set()
 
     def drain(self) -> None:
-        """After retiring: close idle keep-alive connections, let the queries in flight end, exit."""
-        for connection in list(self.connections):
-            with contextlib.suppress(OSError):  # a waiting handler reads end-of-file and closes
-                connection.shutdown(socket.SHUT_RD)
-        deadline = time.monotonic() + self.endpoint.config.time_limit + 2
+        """After retiring: finish the requests in flight, close keep-alive connections, exit.
+
+        Each connection's next response says ``Connection: close``; a connection that stays
+        idle is closed after a short grace. The runaway query's own connection was answered
+        by the watchdog and is not waited for.
+        """
+        config = self.endpoint.config
+        deadline = time.monotonic() + max(config.time_limit, config.header_timeout + config.body_timeout) + 5
         while time.monotonic() < deadline and not self.connections <= self.abandoned:
             time.sleep(0.02)
         self.watchdog.stop()
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        if not self._slots.acquire(blocking=False):
-            try:
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            finally:
-                self.shutdown_request(request)
+        client = str(client_address[0]) if isinstance(client_address, tuple) else ""
+        with self._count_lock:
+            crowded = self._clients.get(client, 0) >= self.per_client
+            if not crowded:
+                self._clients[client] = self._clients.get(client, 0) + 1
+        if crowded:
+            with contextlib.suppress(OSError):
+                request.send(_CROWDED, socket.MSG_DONTWAIT)
+            self.shutdown_request(request)
             return
         self.connections.add(request)
-        super().process_request(request, client_address)
+        try:
+            super().process_request(request, client_address)
+        except RuntimeError:  # no thread could be started
+            self._release(request, client)
+            self.shutdown_request(request)
+
+    def _release(self, request: Any, client: str) -> None:
+        self.connections.discard(request)
+        with self._count_lock:
+            left = self._clients.get(client, 1) - 1
+            if left > 0:
+                self._clients[client] = left
+            else:
+                self._clients.pop(client, None)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self.connections.discard(request)
-            self._slots.release()
+            self.watchdog.request_read(request)
+            client = str(client_address[0]) if isinstance(client_address, tuple) else ""
+            self._release(request, client)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line per failed connection, never a traceback."""
+        error = sys.exc_info()[1]
+        _log_connection_error(client_address, error)
 
     def server_close(self) -> None:
         pass  # the listening socket belongs to the supervisor and the other workers
+
+
+def _log_connection_error(client_address: Any, error: BaseException | None) -> None:
+    client = client_address[0] if isinstance(client_address, tuple) else client_address
+    if isinstance(error, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+        what = "connection reset by the client"
+    elif isinstance(error, TimeoutError):
+        what = "connection timed out"
+    else:
+        what = f"connection failed: {type(error).__name__ if error else 'error'}: {error}"
+    sys.stderr.write(f"cxgraph: {client}: {what}\n")
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are two writes: without this, 40 ms stalls
     server_version = "cxgraph"
-    timeout = 60
+    timeout = 60  # for any single read or write; whole requests have their own deadlines
     server: WorkerHTTPServer
+
+    # --- connection lifecycle -------------------------------------------------------------
+
+    def handle(self) -> None:
+        """Serve requests on this connection until it closes; resets and timeouts log one line."""
+        self.close_connection = True
+        try:
+            while self._wait_for_request():
+                config = self.endpoint.config
+                self.server.watchdog.expect_request(self.connection, config.header_timeout, _TOO_SLOW)
+                self.handle_one_request()
+                self.server.watchdog.request_read(self.connection)
+                if self.close_connection:
+                    return
+        except OSError as error:
+            _log_connection_error(self.client_address, error)
+
+    def _wait_for_request(self) -> bool:
+        """Wait for the first byte of the next request; False to close the connection instead.
+
+        Waiting costs no deadline: the request deadline starts with the first byte. A keep-alive
+        connection may wait ``idle_timeout``; once the worker retires, only a short grace.
+        """
+        sock = self.connection
+        idle_since = time.monotonic()
+        while True:
+            try:
+                sock.settimeout(0)
+                buffered = cast(io.BufferedReader, self.rfile).peek(1)
+            finally:
+                sock.settimeout(self.timeout)
+            if buffered:
+                return True
+            now = time.monotonic()
+            if self.server.retiring and now - max(idle_since, self.server.retired_at) >= _RETIRE_IDLE_GRACE:
+                return False
+            left = self.endpoint.config.idle_timeout - (now - idle_since)
+            if left <= 0:
+                return False
+            ready, _, _ = select.select([sock], [], [], min(left, 0.25 if self.server.retiring else 1.0))
+            if ready:
+                return True
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        if parsed:
+            self.server.watchdog.request_read(self.connection)  # headers in: the header deadline is met
+        return parsed
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -259,7 +420,10 @@ class _Handler(BaseHTTPRequestHandler):
             f"Content-Length: {len(body)}",
             "X-Content-Type-Options: nosniff",
         ]
-        for name, value in (extra or {}).items():
+        extra = dict(extra or {})
+        if self.server.retiring:  # this worker is leaving: the client reconnects to another one
+            extra["Connection"] = "close"
+        for name, value in extra.items():
             lines.append(f"{name}: {value}")
             if name == "Connection" and value == "close":
                 self.close_connection = True
@@ -289,15 +453,26 @@ class _Handler(BaseHTTPRequestHandler):
             host = self.server.authority
         return f"http://{host}/sparql"
 
-    def _answer_timeout(self) -> None:
-        """Called by the watchdog, from its thread, while this handler is stuck in the query."""
-        response = self._error_response(
-            503,
+    def _timeout_message(self) -> str:
+        return (
             f"the query ran longer than the time limit of {self.endpoint.config.time_limit:g} s "
             "and was stopped; narrow it (add LIMIT, bind more variables) or raise "
-            "'cxgraph serve --time-limit'",
-            close=True,
+            "'cxgraph serve --time-limit'"
         )
+
+    def _answer_timeout(self) -> None:
+        """Called by the watchdog, from its thread, while this handler is stuck in the query."""
+        self._answer_from_watchdog(self._timeout_message())
+
+    def _answer_memory(self) -> None:
+        """Called by the watchdog when this worker passed its memory cap during the query."""
+        self._answer_from_watchdog(
+            f"the worker passed its memory cap of {self.endpoint.config.max_query_memory:,} bytes while "
+            "this query ran, and the query was stopped; narrow it (add LIMIT, bind more variables)"
+        )
+
+    def _answer_from_watchdog(self, message: str) -> None:
+        response = self._error_response(503, message, close=True)
         self.server.abandoned.add(self.connection)
         self.connection.sendall(response)
         self.connection.shutdown(socket.SHUT_RDWR)
@@ -312,6 +487,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _get(self, head_only: bool) -> None:
         path, query = self._path()
+        if self.headers.get("Transfer-Encoding") or self.headers.get("Content-Length", "0").strip() != "0":
+            self._error(400, f"a {self.command} request has no body; POST a query instead", close=True)
+            return
         if path in ("/", "/index.html"):
             self._send(
                 200,
@@ -336,19 +514,27 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path, query = self._path()
-        length_header = self.headers.get("Content-Length")
-        if length_header is None:
+        lengths = self.headers.get_all("Content-Length") or []
+        if self.headers.get("Transfer-Encoding"):
+            self._error(411 if not lengths else 400, "send the body with one Content-Length, not chunked", close=True)
+            return
+        if not lengths:
             self._error(411, "send a Content-Length header with the request body", close=True)
             return
-        try:
-            length = int(length_header)
-        except ValueError:
+        if len(lengths) > 1:
+            self._error(400, "give Content-Length once", close=True)
+            return
+        length_header = lengths[0].strip()
+        if not length_header.isascii() or not length_header.isdigit():
             self._error(400, "Content-Length is not a number", close=True)
             return
-        if length < 0 or length > _MAX_BODY:
+        length = int(length_header)
+        if length > _MAX_BODY:
             self._error(413, f"the request body is larger than {_MAX_BODY:,} bytes", close=True)
             return
+        self.server.watchdog.expect_request(self.connection, self.endpoint.config.body_timeout, _TOO_SLOW)
         body = self.rfile.read(length)
+        self.server.watchdog.request_read(self.connection)
         if len(body) < length:
             self.close_connection = True  # the client went away (or this worker is retiring)
             return
@@ -387,6 +573,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._describe(accept, head_only)
             return
         try:
+            check_structure(request.query)
+        except TooComplex as refusal:
+            self._error(400, refusal.message)
+            return
+        try:
             inspect_query(request.query)
         except Refused as refusal:
             self._error(403, refusal.message)
@@ -401,14 +592,34 @@ class _Handler(BaseHTTPRequestHandler):
             return
         job = Job(request.query, results_format, graph_format, request.default_graphs, request.named_graphs)
         watchdog = self.server.watchdog
-        token = watchdog.begin(self._answer_timeout)
-        try:
-            outcome = evaluate(self.endpoint.store, job, self.endpoint.config.max_result_bytes)
-        finally:
-            owned = watchdog.finish(token)
-        if not owned:  # the watchdog answered 503 and this worker is retiring
-            self.close_connection = True
-            return
+        config = self.endpoint.config
+        if uses_order_by(request.query):  # the engine's sort can abort the process: run it in a child
+            child: list[int] = []
+
+            def cancel() -> None:
+                if child:
+                    os.kill(child[0], 9)
+
+            token = watchdog.begin(self._answer_timeout, cancel=cancel)
+            try:
+                outcome = evaluate_in_child(
+                    self.endpoint.store, job, config.max_result_bytes, config.max_query_memory, child.append
+                )
+            finally:
+                timed_out = watchdog.timed_out(token)
+                watchdog.finish(token)
+            if timed_out:
+                self._error(503, self._timeout_message())
+                return
+        else:
+            token = watchdog.begin(self._answer_timeout, self._answer_memory)
+            try:
+                outcome = evaluate(self.endpoint.store, job, config.max_result_bytes)
+            finally:
+                owned = watchdog.finish(token)
+            if not owned:  # the watchdog answered 503 and this worker is retiring
+                self.close_connection = True
+                return
         if outcome.status != 200:
             self._error(outcome.status, outcome.body.decode("utf-8", "replace"))
             return

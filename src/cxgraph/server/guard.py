@@ -15,16 +15,43 @@ the one that exposes a ``SERVICE`` keyword, so an ambiguity can only make it ref
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
 
-__all__ = ["QueryForm", "Refused", "Token", "inspect_query", "tokens"]
+__all__ = [
+    "MAX_NESTING",
+    "MAX_OPERATORS",
+    "QueryForm",
+    "Refused",
+    "Token",
+    "TooComplex",
+    "check_structure",
+    "inspect_query",
+    "tokens",
+    "uses_order_by",
+]
+
+#: Deepest nesting of ``{``, ``(`` and ``[`` a query may have (the parser recurses per level).
+MAX_NESTING = 64
+#: Most punctuation characters (operators, brackets, separators) a query may have: every level
+#: of the engine's recursive parse and plan needs at least one, so this bounds their depth.
+MAX_OPERATORS = 100_000
 
 
 class Refused(Exception):
     """The query asks for something this endpoint never does (HTTP 403)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TooComplex(Exception):
+    """The query is nested too deeply or too long a chain for the engine to parse safely (HTTP 400)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -69,7 +96,7 @@ _LEXER = re.compile(
             r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
             r"|'(?:[^'\\\n\r]|\\.)*'"
             r'|"(?:[^"\\\n\r]|\\.)*")',
-            r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)",
+            r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)",  # escapes were neutralised first
             r"(?P<var>[?$]\w+)",
             r"(?P<langtag>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
             r"(?P<bnode>_:(?:\w(?:[\w.\-]*[\w\-])?)?)",
@@ -87,8 +114,52 @@ _TERM_ENDS = frozenset({"iri", "var", "string", "langtag", "pname", "number", "b
 _SERVICE_WORD = re.compile(r"(?<![\w])service(?![\w])", re.IGNORECASE)
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+def _neutralise_escapes(text: str) -> str:
+    """Replace each ``\\u``/``\\U`` escape by as many letters ``x`` (offsets stay the same).
+
+    The engine reads these escapes only inside IRIs, strings and prefixed names, where they
+    stand for one character of the name or value and are never syntax; a plain letter keeps the
+    token they are in intact for the lexer.
+    """
+    return _CODEPOINT_ESCAPE.sub(lambda m: "x" * len(m.group()), text) if "\\" in text else text
+
+
+def check_structure(text: str) -> None:
+    """Refuse (:class:`TooComplex`) a query nested or chained deeper than the engine can parse.
+
+    The engine's parser and planner recurse once per nesting level and once per link of a
+    chain (``UNION``, ``OPTIONAL``, ``/``, ``+``, ``.`` …); 3,000 nested groups overflow a
+    thread's stack and kill the process. Both counts are taken over every character of the
+    text, strings and comments included, so no reading of the text can hide a level.
+    """
+    depth = deepest = operators = 0
+    for char in text:
+        if char in "{([":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        elif char in "})]":
+            depth = max(0, depth - 1)
+        if not char.isalnum() and not char.isspace():
+            operators += 1
+    if deepest > MAX_NESTING:
+        raise TooComplex(
+            f"the query nests brackets {deepest} levels deep; this endpoint parses at most {MAX_NESTING} "
+            "levels of { }, ( ) and [ ]: flatten the nested groups"
+        )
+    if operators > MAX_OPERATORS:
+        raise TooComplex(
+            f"the query has {operators:,} operators, brackets and separators; at most {MAX_OPERATORS:,} "
+            "are parsed: split it into smaller queries"
+        )
+
+
 def tokens(text: str) -> list[Token]:
     """Lex SPARQL text into tokens, without whitespace and comments."""
+    text = _neutralise_escapes(text)
     out: list[Token] = []
     brackets: list[str] = []
     position = 0
@@ -122,13 +193,75 @@ def _operator_possible(previous: list[Token], brackets: list[str]) -> bool:
     )
 
 
-@lru_cache(maxsize=2048)
+class _Verdicts:
+    """Verdicts on recent query texts, keyed by a digest of the text, within a byte budget.
+
+    Query texts are up to a million characters; the cache never holds one, only its 16-byte
+    digest and the verdict, so its size is bounded by ``budget`` whatever clients send.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self._entries: OrderedDict[bytes, QueryForm | str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _cost(key: bytes, value: QueryForm | str) -> int:
+        return 100 + len(key) + (len(value) if isinstance(value, str) else 0)
+
+    def get(self, key: bytes) -> QueryForm | str | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: bytes, value: QueryForm | str) -> None:
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = value
+            self.size += self._cost(key, value)
+            while self.size > self.budget and self._entries:
+                old_key, old_value = self._entries.popitem(last=False)
+                self.size -= self._cost(old_key, old_value)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+#: The verdict cache of this process (a worker's), at most 256 KiB.
+VERDICTS = _Verdicts(256 * 1024)
+
+
 def inspect_query(text: str) -> QueryForm:
     """The form of a read-only query; raises :class:`Refused` for an update or a ``SERVICE``.
 
     Malformed text is not judged here: it passes (as ``UNKNOWN`` if no form keyword is seen)
-    and the SPARQL parser reports the syntax error with its position.
+    and the SPARQL parser reports the syntax error with its position. This is where clients get
+    a clear message; what guarantees that no query reaches the network is
+    :mod:`cxgraph.server.sandbox`.
     """
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    verdict = VERDICTS.get(key)
+    if verdict is None:
+        try:
+            verdict = _inspect(text)
+        except Refused as refusal:
+            verdict = refusal.message
+        VERDICTS.put(key, verdict)
+    if isinstance(verdict, str):
+        raise Refused(verdict)
+    return verdict
+
+
+def uses_order_by(text: str) -> bool:
+    """True if the query has an ``ORDER`` keyword (such queries are evaluated in a child process)."""
+    return any(token.kind == "word" and token.text.upper() == "ORDER" for token in tokens(text))
+
+
+def _inspect(text: str) -> QueryForm:
     form = QueryForm.UNKNOWN
     seen_form = False
     for token in tokens(text):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
+
 __all__ = [
     "FORMAT_NAMES",
     "GRAPH_TYPES",
@@ -212,10 +214,21 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
     fmt = _format_parameter(params.get("format", []))
     return SparqlRequest(
         query=text,
-        default_graphs=tuple(params.get("default-graph-uri", [])),
-        named_graphs=tuple(params.get("named-graph-uri", [])),
+        default_graphs=_graph_iris(params, "default-graph-uri"),
+        named_graphs=_graph_iris(params, "named-graph-uri"),
         format=fmt.lower() if fmt else None,
     )
+
+
+def _graph_iris(params: Mapping[str, list[str]], name: str) -> tuple[str, ...]:
+    """The values of ``default-graph-uri`` or ``named-graph-uri``, each checked to be an absolute IRI."""
+    values = tuple(params.get(name, []))
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as exc:
+            raise ProtocolError(400, f"{name} '{value[:200]}' is not an absolute IRI: {exc}") from exc
+    return values
 
 
 def choose_formats(request: SparqlRequest, accept: str | None) -> tuple[str | None, str | None]:
