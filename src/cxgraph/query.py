@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +37,8 @@ GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 
 _HEADER_LINE = re.compile(r"^#\s*(\w+)\s*:\s*(.*?)\s*$")
 
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+_QUERY_STACK = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -164,14 +169,98 @@ def describe_syntax_error(exc: SyntaxError, text: str) -> str:
 def run_query(store: ox.Store, text: str, source: str = "query") -> QueryResult:
     """Run SPARQL against ``store``; a syntax error becomes a one-line :class:`UsageError`.
 
-    The project's prefixes (``skos:``, ``cx:``, ``cxg:`` …) are predeclared.
+    The project's prefixes (``skos:``, ``cx:``, ``cxg:`` …) are predeclared. Where the system
+    can fork, the query is evaluated in a child process that is sealed from the network (no
+    ``SERVICE`` call can leave the machine) and whose crash (an engine abort) is reported as a
+    one-line error instead of ending this process. A query nested too deeply for the engine's
+    parser is refused before it is parsed.
     """
+    from .server.guard import TooComplex, check_structure
+
+    try:
+        check_structure(text)
+    except TooComplex as exc:
+        raise UsageError(f"{source}: {exc.message}") from exc
+    if not hasattr(os, "fork"):
+        return _evaluate_here(store, text, source)
+    return _evaluate_in_child(store, text, source)
+
+
+def _evaluate_here(store: ox.Store, text: str, source: str) -> QueryResult:
     try:
         return store.query(text, prefixes=PREFIXES)
     except SyntaxError as exc:
         raise UsageError(f"{source}: invalid SPARQL: {describe_syntax_error(exc, text)}") from exc
     except OSError as exc:  # pyoxigraph reports evaluation errors as OSError
+        if isinstance(exc, PermissionError) or "os error 13" in str(exc):
+            raise UsageError(f"{source}: the query tried to open a network connection (SERVICE); refused") from exc
         raise UsageError(f"{source}: query failed: {exc}") from exc
+
+
+def _serialised(store: ox.Store, text: str, source: str) -> bytes:
+    """The answer as one tagged message: ``R`` results JSON, ``G`` N-Triples, ``E`` an error line."""
+    try:
+        result = _evaluate_here(store, text, source)
+        if isinstance(result, ox.QueryTriples):
+            return b"G" + (ox.serialize(list(result), format=ox.RdfFormat.N_TRIPLES) or b"")
+        if isinstance(result, list):
+            return b"G" + (ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
+        return b"R" + (result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+    except UsageError as error:
+        return b"E" + str(error).encode("utf-8")
+    except (OSError, ValueError) as exc:  # raised while the lazy result is evaluated
+        if isinstance(exc, PermissionError) or "os error 13" in str(exc):
+            return b"E" + f"{source}: the query tried to open a network connection (SERVICE); refused".encode()
+        return b"E" + f"{source}: query failed: {exc}".encode()
+
+
+def _evaluate_in_child(store: ox.Store, text: str, source: str) -> QueryResult:
+    from .server.sandbox import SandboxUnavailable, seal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: sealed, evaluates on a large stack, writes the answer, exits
+        code = 70
+        try:
+            os.close(read_end)
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 2)  # an engine abort prints a backtrace; the parent reports one line
+            with contextlib.suppress(SandboxUnavailable):  # elsewhere the engine may still federate
+                seal(process=True)
+            answer: list[bytes] = []
+            threading.stack_size(_QUERY_STACK)
+            worker = threading.Thread(target=lambda: answer.append(_serialised(store, text, source)))
+            worker.start()
+            worker.join()
+            view = memoryview(answer[0] if answer else b"E" + f"{source}: the query failed".encode())
+            while view:
+                view = view[os.write(write_end, view) :]
+            code = 0
+        except BaseException:
+            code = 71
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    try:
+        while chunk := os.read(read_end, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and data):
+        sys.stderr.flush()
+        raise UsageError(
+            f"{source}: the query engine crashed on this query (a known engine fault: ORDER BY over values "
+            "of types it cannot compare, e.g. numbers and strings mixed); order by STR(?x) instead"
+        )
+    tag, body = data[:1], data[1:]
+    if tag == b"E":
+        raise UsageError(body.decode("utf-8", "replace"))
+    if tag == b"G":
+        return [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
 
 def _plain(term: object) -> str | None:
@@ -233,7 +322,7 @@ def format_result(result: QueryResult, fmt: str | None = None) -> bytes:
 
     ``fmt`` defaults to ``table`` for SELECT and ASK and to ``turtle`` for CONSTRUCT/DESCRIBE.
     """
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, ox.QueryTriples | list):
         fmt = fmt or "turtle"
         if fmt not in _GRAPH_FORMATS:
             raise UsageError(
