@@ -20,16 +20,22 @@ from .layout import compute_layouts
 from .model import BROADER_KEY, RELATED_KEY, ViewModel, build_model
 from .vendor import vis_network_js
 
-__all__ = ["GROUP_COLORS", "find_concept", "page_data", "render_model", "render_view"]
+__all__ = ["GROUP_COLORS", "GROUP_COLORS_DARK", "find_concept", "page_data", "render_model", "render_view"]
 
-#: Colours of the top-concept groups: Paul Tol's "muted" scheme, distinguishable with the common
-#: forms of colour blindness, then two extra tones; beyond that the node shape changes too.
+#: Colours of the top-concept groups: the hues of Paul Tol's colour-blind-safe "muted" scheme,
+#: darkened where needed so that each stands out 3:1 or more against the light canvas (#f7f8fa);
+#: beyond eleven groups the node shape changes too.
 GROUP_COLORS = (
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
-    "#DDCC77", "#CC6677", "#882255", "#AA4499", "#6699CC", "#EE8866",
+    "#332288", "#1F78A4", "#2A8474", "#117733", "#76762A", "#A0751A",
+    "#C04E62", "#882255", "#AA4499", "#3A6BB0", "#BF5230",
+)
+#: The same hues for the dark canvas (#161b22), each 3:1 or more against it.
+GROUP_COLORS_DARK = (
+    "#9C8FE8", "#88CCEE", "#44AA99", "#4FB870", "#C4C45A", "#DDCC77",
+    "#E6889A", "#D2679E", "#D580C9", "#7FA8DD", "#EE8866",
 )
 _SHAPES = ("dot", "diamond", "square", "triangle", "star")
-_UNGROUPED = "#AAAAAA"
+_UNGROUPED = "#8A8F99"
 
 #: Colours of the cx: relations: the Okabe and Ito palette (without its yellow), with a dash pattern
 #: of its own per relation so that colour is never the only cue.
@@ -64,6 +70,7 @@ def page_data(model: ViewModel, focus: str | None = None) -> dict[str, Any]:
                 "count": g.count,
                 "top": top,
                 "color": GROUP_COLORS[i % len(GROUP_COLORS)] if top else _UNGROUPED,
+                "dark": GROUP_COLORS_DARK[i % len(GROUP_COLORS_DARK)] if top else _UNGROUPED,
                 "shape": _SHAPES[(i // len(GROUP_COLORS)) % len(_SHAPES)] if top else "dot",
             }
         )

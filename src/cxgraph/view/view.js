@@ -11,9 +11,17 @@
   var byId = Object.create(null);
   concepts.forEach(function (c, i) { c.index = i; byId[c.id] = c; });
 
-  var DIM_NODE = "#dfe3ea";
-  var DIM_TEXT = "#c3c8d1";
-  var DIM_EDGE = "rgba(190, 197, 208, 0.25)";
+  /* Dark mode follows the system setting: darker canvas, lighter node colours, light ink. */
+  var dark = !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  var INK = dark ? "#e6e9ef" : "#1d2433";
+  var CANVAS = dark ? "#161b22" : "#f7f8fa";
+  var DIM_NODE = dark ? "#343b47" : "#dfe3ea";
+  var DIM_TEXT = dark ? "#5b6371" : "#c3c8d1";
+  var DIM_EDGE = dark ? "rgba(90, 98, 112, 0.35)" : "rgba(190, 197, 208, 0.25)";
+  if (dark) {
+    groups.forEach(function (g) { g.color = g.dark || g.color; });
+    relations.forEach(function (r) { if (r.color === "#000000") r.color = "#d8dce3"; });
+  }
 
   // ---------------------------------------------------------------- small helpers
   function el(tag, attrs, children) {
@@ -58,7 +66,7 @@
   // ---------------------------------------------------------------- the graph
   function nodeColor(c) {
     var color = groupOf(c).color;
-    return { background: color, border: c.top ? "#1d2433" : "#ffffff", highlight: { background: color, border: "#1d2433" }, hover: { background: color, border: "#1d2433" } };
+    return { background: color, border: c.top ? INK : CANVAS, highlight: { background: color, border: INK }, hover: { background: color, border: INK } };
   }
   /* Top concepts stay legible in the overview of a big vocabulary: their label and node grow
      with the size of the drawing (on screen vis caps labels at scaling.label.maxVisible). */
@@ -394,7 +402,7 @@
     return out;
   }
   var stamp = 0;
-  var labelColors = { ink: "#1d2433", dim: DIM_TEXT, halo: "#f7f8fa" };
+  var labelColors = { ink: INK, dim: DIM_TEXT, halo: CANVAS };
   network.on("afterDrawing", function (ctx) {
     var canvas = container.querySelector("canvas");
     var w = canvas.clientWidth, h = canvas.clientHeight;
@@ -1032,6 +1040,117 @@
     else if (event.key === "Escape" && !typing && selected) clearSelection();
   });
 
+  // ---------------------------------------------------------------- keyboard
+  /* With the graph focused, the arrow keys move the selection to the linked concept that lies
+     most nearly in that direction on screen. */
+  var DIRECTIONS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  function neighbourToward(c, dir) {
+    var pos = network.getPositions();
+    var here = pos[c.id], best = null, bestScore = Infinity;
+    Object.keys(neighbourhood(c)).forEach(function (id) {
+      if (id === c.id || !visibleConcept(byId[id])) return;
+      var dx = pos[id].x - here.x, dy = pos[id].y - here.y, len = Math.hypot(dx, dy) || 1e-9;
+      var cos = (dx * dir[0] + dy * dir[1]) / len;
+      if (cos < 0.3) return;
+      var score = len * (2.2 - 2 * cos);
+      if (score < bestScore) { bestScore = score; best = id; }
+    });
+    return best;
+  }
+  container.setAttribute("tabindex", "0");
+  container.addEventListener("keydown", function (event) {
+    var dir = DIRECTIONS[event.key];
+    if (!dir) return;
+    event.preventDefault();
+    if (!selected) { select(roots[0].id, { animate: true }); return; }
+    var next = neighbourToward(selected, dir);
+    if (next) select(next, { animate: true });
+    else announce(selected.label + ": no linked concept that way");
+  });
+  document.querySelector(".skip").addEventListener("click", function (event) {
+    event.preventDefault();
+    openCard();
+    card.focus();
+  });
+
+  // ---------------------------------------------------------------- printing
+  /* Printed, the page is the card of the selected concept, then a glossary: every concept in
+     alphabetical order with its definition. The glossary is built when printing starts. */
+  function buildGlossary() {
+    var box = document.getElementById("glossary");
+    if (box.childElementCount) return;
+    var list = el("dl", null);
+    concepts.slice().sort(function (a, b) { return a.label.localeCompare(b.label, "en"); }).forEach(function (c) {
+      list.appendChild(el("dt", { text: c.label + (c.alt.length ? " (" + c.alt.join(", ") + ")" : "") }));
+      list.appendChild(el("dd", { text: c.definition || "No definition yet." }));
+    });
+    box.appendChild(el("h2", { text: "Glossary: " + plural(concepts.length, "concept", "concepts") }));
+    box.appendChild(list);
+  }
+  window.addEventListener("beforeprint", buildGlossary);
+  if (window.matchMedia) {
+    var printing = window.matchMedia("print");
+    var onPrint = function () { if (printing.matches) buildGlossary(); };
+    if (printing.addEventListener) printing.addEventListener("change", onPrint); else printing.addListener(onPrint);
+  }
+
+  // ---------------------------------------------------------------- export
+  /* The current view as a picture: PNG from the canvas as drawn, SVG rebuilt from the nodes,
+     links and labels now in view. Both are data: addresses, so nothing leaves the page. */
+  function download(name, href) {
+    var a = el("a", { href: href, download: name });
+    document.body.appendChild(a); a.click(); a.remove();
+  }
+  function exportPng() {
+    var canvas = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = canvas.width; out.height = canvas.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = CANVAS; ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(canvas, 0, 0);
+    download("cxgraph-view.png", out.toDataURL("image/png"));
+  }
+  function xml(text) { return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"); }
+  function svgText() {
+    var w = container.clientWidth, h = container.clientHeight;
+    var view = network.body.view, scale = view.scale;
+    function at(id) { var n = network.body.nodes[id]; return [n.x * scale + view.translation.x, n.y * scale + view.translation.y]; }
+    function inView(p, m) { return p[0] > -m && p[1] > -m && p[0] < w + m && p[1] < h + m; }
+    var parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="' + w + '" height="' + h + '" viewBox="0 0 ' + w + " " + h + '" font-family="system-ui, sans-serif">',
+      "<title>" + xml(data.title + (selected ? ": " + selected.label : "")) + "</title>",
+      '<rect width="100%" height="100%" fill="' + CANVAS + '"/>', '<g class="links" fill="none">'];
+    data.edges.forEach(function (e, i) {
+      if (edgeHidden[i] || concepts[e[0]].shownHidden || concepts[e[1]].shownHidden) return;
+      var a = at(concepts[e[0]].id), b = at(concepts[e[1]].id);
+      if (!inView(a, 0) && !inView(b, 0)) return;
+      var color = edgeColor(i, edgeShade[i]), rel = relations[e[2]];
+      parts.push('<line x1="' + a[0].toFixed(1) + '" y1="' + a[1].toFixed(1) + '" x2="' + b[0].toFixed(1) + '" y2="' + b[1].toFixed(1) +
+        '" stroke="' + color.color + '" stroke-opacity="' + color.opacity + '" stroke-width="' + (rel.width * Math.min(1, Math.max(scale, 0.4))).toFixed(2) + '"' +
+        (rel.dashes && !large ? ' stroke-dasharray="' + rel.dashes.join(" ") + '"' : "") + "><title>" + xml(pairText(e)) + "</title></line>");
+    });
+    parts.push('</g><g class="nodes">');
+    concepts.forEach(function (c) {
+      if (c.shownHidden) return;
+      var p = at(c.id);
+      if (!inView(p, 20)) return;
+      var style = nodeStyle(c, c.shownDim).color;
+      var r = ((network.body.nodes[c.id].options.size || 10) * scale).toFixed(1);
+      parts.push('<circle data-id="' + xml(c.id) + '" cx="' + p[0].toFixed(1) + '" cy="' + p[1].toFixed(1) + '" r="' + r + '" fill="' + style.background +
+        '" stroke="' + style.border + '" stroke-width="' + (c.top ? 2 : 1) + '"><title>' + xml(c.label) + "</title></circle>");
+    });
+    parts.push('</g><g class="labels" paint-order="stroke" stroke="' + CANVAS + '" stroke-width="3.5" stroke-linejoin="round">');
+    drawnOrder.forEach(function (b) {
+      parts.push('<text x="' + b.x.toFixed(1) + '" y="' + (b.y + b.size * 0.1).toFixed(1) + '" dominant-baseline="hanging" font-size="' + b.size.toFixed(1) + '"' +
+        (b.bold ? ' font-weight="bold"' : "") + ' fill="' + (b.dim ? DIM_TEXT : INK) + '">' + xml(byId[b.id].label) + "</text>");
+    });
+    parts.push("</g></svg>");
+    return parts.join("\n");
+  }
+  document.getElementById("export-png").addEventListener("click", exportPng);
+  document.getElementById("export-svg").addEventListener("click", function () {
+    download("cxgraph-view.svg", "data:image/svg+xml;charset=utf-8," + encodeURIComponent(svgText()));
+  });
+
   // ---------------------------------------------------------------- start
   /* For scripts and tests: the network, the selection and search. */
   window.cxgraph = {
@@ -1045,6 +1164,7 @@
     conceptIds: function () { return concepts.map(function (c) { return c.id; }); },
     labels: function () { return placed.map(function (b) { return { id: b.id, x: b.x, y: b.y, w: b.w, h: b.h, dim: b.dim, lit: b.lit }; }); },
     showTab: function (name) { showTab(name); },
+    svg: function () { return svgText(); },
     drawnLabelOrder: function () { return drawnOrder.map(function (b) { return { id: b.id, dim: b.dim }; }); },
     neighbours: function (id) { return Object.keys(neighbourhood(byId[id])).filter(function (n) { return n !== id; }); },
     readyAt: null
