@@ -9,6 +9,7 @@ memory.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import resource
 import signal
@@ -189,6 +190,7 @@ def evaluate_in_child(
         try:
             os.close(read_end)
             os.close(err_read)
+            faulthandler.disable()  # a crash is reported by the parent, in one line
             os.dup2(err_write, 2)  # an engine abort prints its reason here, for the parent
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             if memory_limit > 0:
