@@ -276,7 +276,7 @@
         pairs.addEventListener("click", function () { showPairs(i); });
         tools.push(pairs);
       }
-      list.appendChild(el("li", null, [el("label", { title: item.label }, [box, sample(item), el("span", { className: "name", text: item.label }), el("span", { className: "n", text: item.count.toLocaleString("en") })])].concat(tools)));
+      list.appendChild(el("li", null, [el("label", { title: item.label }, [box, sample(item), el("span", { className: "name", text: item.label }), el("span", { className: "n", text: item.count.toLocaleString("en") })]), el("span", { className: "row-tools" }, tools)]));
     });
     document.querySelectorAll("[data-all='" + listId + "'], [data-none='" + listId + "']").forEach(function (button) {
       button.addEventListener("click", function () {
