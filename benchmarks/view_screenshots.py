@@ -1,16 +1,19 @@
 """Take the README screenshots of the HTML view with headless Chromium.
 
-    .venv/bin/cxgraph view --out exports/cxgraph.html
-    .venv/bin/python benchmarks/view_screenshots.py exports/cxgraph.html docs/images
+    .venv/bin/cxgraph view --out /tmp/cxgraph.html
+    .venv/bin/python benchmarks/view_screenshots.py /tmp/cxgraph.html docs/images
 
-Writes view.png (the whole vocabulary, hierarchy layout) and concept-card.png (Net Promoter
-Score selected, network layout, its card open).
+Writes view.png (the whole vocabulary at 1440 x 900, hierarchy layout), view-1024.png (Net
+Promoter Score selected at 1024 x 700), view-phone.png (the same on a 390 x 844 phone, card as
+a bottom sheet), outline.png (the hierarchy tree beside the graph, open on Tier 1 Support) and
+concept-card.png (Net Promoter Score in the network layout with its card).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -25,10 +28,15 @@ def main() -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        tab = browser.new_page(viewport={"width": 1440, "height": 900})
-        tab.goto(page_file.as_uri())
-        tab.wait_for_selector("body[data-ready=true]")
-        tab.wait_for_timeout(300)
+
+        def open_tab(width: int, height: int, fragment: str = "") -> Any:
+            tab = browser.new_page(viewport={"width": width, "height": height})
+            tab.goto(page_file.as_uri() + fragment)
+            tab.wait_for_selector("body[data-ready=true]")
+            tab.wait_for_timeout(300)
+            return tab
+
+        tab = open_tab(1440, 900)
         tab.screenshot(path=str(out_dir / "view.png"))
         tab.click("#search")
         tab.keyboard.type("NPS")
@@ -36,6 +44,18 @@ def main() -> None:
         tab.click("#layout-network")
         tab.wait_for_timeout(800)
         tab.screenshot(path=str(out_dir / "concept-card.png"))
+
+        tab = open_tab(1024, 700, "#net-promoter-score")
+        tab.screenshot(path=str(out_dir / "view-1024.png"))
+
+        tab = open_tab(390, 844, "#net-promoter-score")
+        tab.screenshot(path=str(out_dir / "view-phone.png"))
+
+        tab = open_tab(1440, 900)
+        tab.click("#tab-tree")
+        tab.evaluate("window.cxgraph.select('tier-1-support')")
+        tab.wait_for_timeout(500)
+        tab.screenshot(path=str(out_dir / "outline.png"))
         browser.close()
 
 

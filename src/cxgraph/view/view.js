@@ -391,6 +391,12 @@
       }
     }
     stamp++;
+    /* No label under the zoom buttons. */
+    var tools = document.querySelector(".zoom").getBoundingClientRect(), graphBox = container.getBoundingClientRect();
+    if (tools.width) {
+      var shelf = { id: null, x: tools.left - graphBox.left - 4, y: tools.top - graphBox.top - 4, w: tools.width + 8, h: tools.height + 8 };
+      keep(shelf); out.pop();
+    }
     if (selected) {
       consider(selected, true);
       Object.keys(near).forEach(function (id) { if (!byId[id].shownDim) consider(byId[id], true); });
