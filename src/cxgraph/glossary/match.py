@@ -84,7 +84,7 @@ class VocabularyIndex:
         deprecated = {
             q.subject.value
             for q in store.quads_for_pattern(None, ox.NamedNode(OWL + "deprecated"), None)
-            if isinstance(q.object, ox.Literal) and q.object.value == "true"
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal) and q.object.value == "true"
         }
         concepts = {
             q.subject.value

@@ -148,7 +148,9 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
         if _is_network_refusal(exc):
             return Outcome(403, "text/plain", NETWORK_REFUSED.encode())
         return Outcome(400, "text/plain", f"query failed: {exc}".encode())
-    return Outcome(200, media_type, b"".join(writer.parts))
+    body = b"".join(writer.parts)
+    # Answers end with a line break, as `cxgraph query` prints them, so the two are byte-identical.
+    return Outcome(200, media_type, body if not body or body.endswith(b"\n") else body + b"\n")
 
 
 def _data_size() -> int:
