@@ -126,7 +126,8 @@ def _measured_worker(kind: str, path: Path, *flags: str, timeout: float) -> tupl
 
 LAUNCHER = Path(__file__).resolve().with_name("launcher.py")
 #: How peak memory is measured for whole commands (see benchmarks/launcher.py).
-PEAK_METHOD = "peak of the summed PSS of the whole process tree (sampled every 5 ms, after 2 s every 20 ms)"
+PEAK_METHOD = ("peak of the summed PSS of the whole process tree (sampled every 5 ms, after 2 s every 20 ms, "
+               "less often when a sample is slow: the sampler stays under 5% of a core)")
 
 
 def timed_command(argv: list[str], timeout: float = 900) -> tuple[Sample, int, str, str]:
