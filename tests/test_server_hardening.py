@@ -245,6 +245,23 @@ def test_a_query_over_the_memory_cap_is_a_503_and_only_its_child_ends() -> None:
     assert evaluate_in_child(store, Job("ASK {}", "text/csv", None), 10**6, 64 * 1024 * 1024).status == 200
 
 
+def test_a_query_past_the_workers_memory_cap_is_a_503_and_the_worker_is_replaced(tmp_path: Path) -> None:
+    running, log = start_logged(tmp_path, "--workers", "1", "--time-limit", "20", "--max-query-memory", "64")
+    try:
+        before = children_of(running.process.pid)
+        # groups over a four-way cartesian product (10 million groups): the group table grows without bound
+        hog = "SELECT ?c ?f ?i ?l (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } GROUP BY ?c ?f ?i ?l"
+        answer = requests.get(running.url, params={"query": hog}, headers={"Accept": "text/csv"}, timeout=60)
+        assert answer.status_code == 503, answer.text[:200]
+        assert "memory cap" in answer.text
+        assert wait_until(lambda: children_of(running.process.pid) not in ({*before}, set()), 30)
+        after = requests.get(running.url, params={"query": "ASK {}"}, headers={"Accept": "text/csv"}, timeout=30)
+        assert after.status_code == 200
+    finally:
+        stop(running)
+    assert "Traceback" not in log.read_text()
+
+
 # --- 3. slow clients ------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ described with the deprecated boolean cx:synchronous.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -186,7 +187,7 @@ def test_tiers_keep_their_sequence_integer_notations_and_ranks(store):
 
 
 def test_each_tier_from_0_escalates_to_the_next(store):
-    for lower, higher in zip(TIERS[1:], TIERS[2:]):
+    for lower, higher in itertools.pairwise(TIERS[1:]):
         assert CXG + higher in values(store, lower, "cx:escalatesTo"), lower
     assert values(store, "tier-4-support", "cx:escalatesTo") == []
 

@@ -261,6 +261,10 @@ def _query_store(ontology_dir: Path | None) -> Any:
               help="Seconds one query may run before it is stopped (HTTP 503).")
 @click.option("--max-result-bytes", type=click.IntRange(min=1024), default=32 * 1024 * 1024, show_default=True,
               help="Largest serialised result one query may return (HTTP 422 beyond it).")
+@click.option("--max-query-memory", "max_query_memory_mib", type=click.IntRange(min=16), default=1024,
+              show_default=True, metavar="MIB",
+              help="Memory in MiB one query may take; past it the query gets 503 and its worker is "
+                   "replaced.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes answering HTTP and queries  [default: one per CPU, at least 2].")
 @click.option("--cors-origin", "cors_origins", multiple=True, metavar="ORIGIN",
@@ -268,8 +272,8 @@ def _query_store(ontology_dir: Path | None) -> Any:
 @click.option("--access-log", is_flag=True, help="Log every request on standard error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the endpoint's address.")
 def serve(ontology_dir: Path | None, graph_file: Path | None, host: str, port: int, time_limit: float,
-          max_result_bytes: int, workers: int | None, cors_origins: tuple[str, ...], access_log: bool,
-          quiet: bool) -> None:
+          max_result_bytes: int, max_query_memory_mib: int, workers: int | None, cors_origins: tuple[str, ...],
+          access_log: bool, quiet: bool) -> None:
     """Serve the vocabulary as a read-only SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
 
     Queries by GET, POST form or POST application/sparql-query; results in SPARQL JSON, XML,
@@ -294,7 +298,8 @@ def serve(ontology_dir: Path | None, graph_file: Path | None, host: str, port: i
         _fail(error)
     progress.say(f"loaded {len(store):,} triples; starting {workers} query worker(s)")
     config = ServerConfig(host=host, port=port, time_limit=time_limit, max_result_bytes=max_result_bytes,
-                          workers=workers, cors_origins=cors_origins, access_log=access_log, named_queries=named)
+                          workers=workers, cors_origins=cors_origins, access_log=access_log, named_queries=named,
+                          max_query_memory=max_query_memory_mib * 1024 * 1024)
     try:
         server = make_server(store, config)
     except OSError as exc:
