@@ -373,6 +373,14 @@
         [sx - tw / 2, sy + r + th], [sx - tw / 2, sy - r - 2 * th], [sx + r * 0.5, sy + r], [sx - tw - r * 0.5, sy + r],
         [sx + r * 0.5, sy - r - th], [sx - tw - r * 0.5, sy - r - th]];
       if (!lit) spots.length = 4;  // other labels stay next to their node, or do not show
+      else {  // the neighbourhood's labels may move a few lines away to find room
+        for (var step = 2; step <= 6; step++) {
+          [1, -1].forEach(function (sign) {
+            var y = sy + sign * (r + step * th) - (sign < 0 ? th : 0);
+            spots.push([sx - tw / 2, y], [sx + r, y], [sx - r - tw, y]);
+          });
+        }
+      }
       if (layout === "hierarchy" && !c.narrower.length && !c.top) {  // leaves: outward first
         var dx = node.x, dy = node.y, len = Math.hypot(dx, dy) || 1;
         var outward = Math.abs(dx / len) > 0.45 ? (dx > 0 ? 2 : 3) : (dy > 0 ? 0 : 1);
@@ -442,7 +450,7 @@
   // ---------------------------------------------------------------- zoom
   function zoomBy(factor) {
     var s = network.getScale() * factor;
-    network.moveTo({ scale: Math.max(0.02, Math.min(6, s)), animation: { duration: 200, easingFunction: "easeInOutQuad" } });
+    network.moveTo({ scale: Math.max(0.02, Math.min(6, s)), animation: false });
   }
   document.getElementById("zoom-in").addEventListener("click", function () { zoomBy(1.5); });
   document.getElementById("zoom-out").addEventListener("click", function () { zoomBy(1 / 1.5); });
@@ -772,8 +780,10 @@
     var w = container.clientWidth, h = container.clientHeight;
     if (!w || !h || box.x0 === Infinity) return;
     var pad = Math.max(24, Math.min(72, Math.min(w, h) * 0.09));
-    var scale = Math.min((w - 2 * pad) / Math.max(box.x1 - box.x0, 1), (h - 2 * pad) / Math.max(box.y1 - box.y0, 1), maxScale || 1.4);
-    var centre = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 };
+    var tools = document.querySelector(".zoom").offsetWidth;
+    var padRight = Math.max(pad, tools + 28);  // keep the zoom buttons clear
+    var scale = Math.min((w - pad - padRight) / Math.max(box.x1 - box.x0, 1), (h - 2 * pad) / Math.max(box.y1 - box.y0, 1), maxScale || 1.4);
+    var centre = { x: (box.x0 + box.x1) / 2 + (padRight - pad) / (2 * scale), y: (box.y0 + box.y1) / 2 };
     var now = network.getViewPosition(), nowScale = network.getScale();
     var ratio = scale / nowScale;
     var distance = Math.hypot(now.x - centre.x, now.y - centre.y) * Math.min(scale, nowScale);
