@@ -71,6 +71,12 @@ def test_the_overview_labels_more_than_the_top_concepts_and_zooming_in_labels_mo
         overview = page.js("window.cxgraph.labels()")
         assert len(overview) >= 40
         assert overlapping(overview) == []
+        tools = page.js(
+            """() => { const t = document.querySelector('.zoom').getBoundingClientRect();
+                       const g = document.getElementById('graph').getBoundingClientRect();
+                       return {id: 'zoom buttons', x: t.left - g.left, y: t.top - g.top, w: t.width, h: t.height}; }"""
+        )
+        assert overlapping([tools, *overview]) == [], "no label under the zoom buttons"
         before = page.js("window.cxgraph.network.getScale()")
         page.page.click("#zoom-in")
         settle(page, before * 1.5)
