@@ -49,6 +49,8 @@ def test_a_page_of_5000_concepts_draws_every_one_and_searches_them(
     page = Page(browser, path)
     try:
         assert page.js("window.cxgraph.network.body.data.nodes.length") == 5000
+        page.next_frame()
+        assert len(page.js("window.cxgraph.labels()")) >= 30, "the overview is labelled without zooming"
         target = model.concepts[4321]
         page.page.click("#search")
         page.page.keyboard.type(target.alt_labels[0])
