@@ -98,3 +98,20 @@ def test_neighbourhood_only_shows_the_ego_graph(shipped: Page) -> None:
     assert "of" in shipped.page.inner_text("#counts")
     shipped.page.select_option("#ego", "0")
     assert shipped.js("window.cxgraph.network.body.data.nodes.get({filter: n => n.hidden}).length") == 0
+
+
+def test_a_short_move_is_animated_and_a_long_one_is_not(shipped: Page) -> None:
+    shipped.js("window.cxgraph.select('relational-nps')")
+    shipped.next_frame()
+    x, y = shipped.node_on_screen("transactional-nps")
+    shipped.page.mouse.click(x, y)
+    assert shipped.selected() == "transactional-nps"
+    assert shipped.js("window.cxgraph.lastMove()")["animated"] is True
+    shipped.page.wait_for_timeout(800)
+    far = max(
+        shipped.js("window.cxgraph.conceptIds()"),
+        key=lambda c: sum((a - b) ** 2 for a, b in zip(shipped.node_on_screen(c), (x, y), strict=True)),
+    )
+    shipped.js("(id) => { location.hash = id; }", far)
+    shipped.page.wait_for_function("(id) => window.cxgraph.selected() === id", arg=far)
+    assert shipped.js("window.cxgraph.lastMove()")["animated"] is False

@@ -101,3 +101,4 @@ def test_clicking_a_label_selects_its_concept(shipped: Page) -> None:  # noqa: F
     shipped.page.mouse.click(box["x"] + label["x"] + label["w"] / 2, box["y"] + label["y"] + label["h"] / 2)
     shipped.page.wait_for_timeout(100)
     assert shipped.selected() == label["id"]
+

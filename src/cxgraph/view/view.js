@@ -776,6 +776,7 @@
     });
     return box;
   }
+  var lastMove = null;
   function moveToBox(box, animate, maxScale) {
     var w = container.clientWidth, h = container.clientHeight;
     if (!w || !h || box.x0 === Infinity) return;
@@ -788,6 +789,7 @@
     var ratio = scale / nowScale;
     var distance = Math.hypot(now.x - centre.x, now.y - centre.y) * Math.min(scale, nowScale);
     var short = distance < 1.2 * Math.max(w, h) && ratio > 0.3 && ratio < 3.3;
+    lastMove = { animated: !!(animate && short), scale: scale };
     if (animate && short && large) { flying = true; network.renderer.zooming = true; }
     network.moveTo({ position: centre, scale: scale, animation: animate && short ? { duration: 380, easingFunction: "easeInOutQuad" } : false });
   }
@@ -1181,6 +1183,7 @@
     labels: function () { return placed.map(function (b) { return { id: b.id, x: b.x, y: b.y, w: b.w, h: b.h, dim: b.dim, lit: b.lit }; }); },
     showTab: function (name) { showTab(name); },
     svg: function () { return svgText(); },
+    lastMove: function () { return lastMove; },
     drawnLabelOrder: function () { return drawnOrder.map(function (b) { return { id: b.id, dim: b.dim }; }); },
     neighbours: function (id) { return Object.keys(neighbourhood(byId[id])).filter(function (n) { return n !== id; }); },
     readyAt: null
