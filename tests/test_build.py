@@ -230,6 +230,7 @@ def second_ontology(tmp_path: Path, mini_ontology: Path) -> Path:
         + '\ncxg:first-response a skos:Concept ; skos:inScheme cxg:vocabulary ; skos:broader cxg:metrics ;\n'
         '    skos:prefLabel "First Response"@en ;\n'
         '    skos:definition "The first answer a customer gets to a request."@en ;\n'
+        "    rdfs:isDefinedBy cxg:vocabulary ; prov:wasDerivedFrom <https://w3id.org/cxgraph/source/test-glossary> ;\n"
         "    dct:source <https://w3id.org/cxgraph/source/test-glossary> .\n",
         encoding="utf-8",
     )
