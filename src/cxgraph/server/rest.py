@@ -302,21 +302,27 @@ class _Api:
             work.extend(self.m.sorted_iris(step(self.m.entries[iri])))
         return order
 
+    # The transitive routes and the hierarchy answer, as Skosmos servers do, with an object keyed
+    # by concept IRI (a JSON-LD @index container), not a list.
+
+    def _transitive_head(self, uri: str, key: str) -> dict[str, Any]:
+        return {"@context": {**_CONTEXT, key: {"@id": f"skos:{key}", "@container": "@index"}}, "uri": uri}
+
     def broader_transitive(self) -> dict[str, Any]:
         e = self.concept()
-        items = [
-            {**self.ref(i), "broader": self.m.sorted_iris(self.m.entries[i].broader)}
+        items = {
+            i: {**self.ref(i), "broader": self.m.sorted_iris(self.m.entries[i].broader)}
             for i in self._closure(e.iri, lambda x: x.broader)
-        ]
-        return {**self.head(e.iri), "broaderTransitive": items}
+        }
+        return {**self._transitive_head(e.iri, "broaderTransitive"), "broaderTransitive": items}
 
     def narrower_transitive(self) -> dict[str, Any]:
         e = self.concept()
-        items = [
-            {**self.ref(i), "narrower": self.m.sorted_iris(self.m.entries[i].narrower)}
+        items = {
+            i: {**self.ref(i), "narrower": self.m.sorted_iris(self.m.entries[i].narrower)}
             for i in self._closure(e.iri, lambda x: x.narrower)
-        ]
-        return {**self.head(e.iri), "narrowerTransitive": items}
+        }
+        return {**self._transitive_head(e.iri, "narrowerTransitive"), "narrowerTransitive": items}
 
     def children(self) -> dict[str, Any]:
         e = self.concept()
@@ -325,7 +331,7 @@ class _Api:
 
     def hierarchy(self) -> dict[str, Any]:
         e = self.concept()
-        items: list[dict[str, Any]] = []
+        items: dict[str, dict[str, Any]] = {}
         for i in self._closure(e.iri, lambda x: x.broader):
             node = self.m.entries[i]
             item: dict[str, Any] = {
@@ -340,8 +346,9 @@ class _Api:
                 item["broader"] = self.m.sorted_iris(node.broader)
             if node.top:
                 item["top"] = self.m.scheme.iri
-            items.append(item)
-        return {**self.head(e.iri), "broaderTransitive": items}
+                item["tops"] = [self.m.scheme.iri]
+            items[i] = item
+        return {**self._transitive_head(e.iri, "broaderTransitive"), "broaderTransitive": items}
 
     def data(self, max_bytes: int) -> tuple[int, str, bytes]:
         fmt_name = self.param("format", "text/turtle").split(";")[0].strip()
