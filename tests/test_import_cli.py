@@ -303,3 +303,17 @@ def test_the_glossarys_title_line_is_the_source_title(cli: CliRunner, tmp_path: 
     assert "Acme Support Glossary" not in terms and "Live Chat" in terms
     report = cli("import", glossary)
     assert 'for the source "Acme Support Glossary"' in report.stdout
+
+
+@pytest.mark.parametrize(("new_terms", "said"), [(1, "(1 candidate)"), (2, "(2 candidates)")])
+def test_apply_counts_its_candidates_in_words_that_agree(
+    cli: CliRunner, vocabulary: Path, tmp_path: Path, new_terms: int, said: str
+) -> None:
+    glossary = tmp_path / "ours.txt"
+    entries = ["Queue Jockey\nAn agent who picks the easy contacts from the queue.",
+               "Shadow Shift\nA shift a new agent works beside an experienced one."][:new_terms]
+    glossary.write_text("Our glossary\nTerms our team uses.\n" + "\n".join(entries) + "\n", encoding="utf-8")
+    done = cli("import", glossary, "--ontology", vocabulary, "--apply")
+    assert done.returncode == 0, done.stderr
+    assert said in done.stdout + done.stderr
+    assert f"{new_terms} {'entry' if new_terms == 1 else 'entries'} read" in done.stdout

@@ -51,7 +51,8 @@ def render_report(glossary: Glossary, matches: Sequence[Match], index: Vocabular
     ambiguous = [m for m in matches if m.kind == "ambiguous"]
     by_kind = ", ".join(f"{len(v)} by {k}" for k, v in kinds.items() if v)
     lines = [
-        f'{glossary.source}: {len(matches)} entries read as {glossary.layout}, for the source "{source_title}"',
+        f'{glossary.source}: {len(matches)} {"entry" if len(matches) == 1 else "entries"} read as {glossary.layout}, '
+        f'for the source "{source_title}"',
         f"  matched {len(matched)}{f' ({by_kind})' if by_kind else ''}, new {len(new)}, ambiguous {len(ambiguous)}",
     ]
     width = min(44, max((len(_term(m)) for m in matches), default=0))
