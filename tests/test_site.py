@@ -263,3 +263,32 @@ def test_cli_site(cli: object, tmp_path: Path) -> None:
     rules = (out / "nginx-cxgraph.conf").read_text()
     assert "^/vocab/(?<cxgraph_slug>" in rules
     assert "RewriteBase /vocab/" in (out / ".htaccess").read_text()
+
+
+def test_a_rebuild_replaces_the_site_as_a_whole(store: ox.Store, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(store, out)
+    (out / "retired-concept.html").write_text("<p>a page of a concept that no longer exists</p>", encoding="utf-8")
+    build_site(store, out)
+    assert not (out / "retired-concept.html").exists()
+    assert (out / "index.html").is_file() and (out / "downloads" / "cxgraph.ttl").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.build-")]
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(
+    store: ox.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cxgraph.publish.site as site_module
+
+    out = tmp_path / "site"
+    build_site(store, out)
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+
+    def broken(*_args: object) -> str:
+        raise RuntimeError("the search index could not be written")
+
+    monkeypatch.setattr(site_module._Site, "search_index", broken)
+    with pytest.raises(RuntimeError):
+        build_site(store, out)
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.build-")]

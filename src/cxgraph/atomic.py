@@ -317,13 +317,17 @@ class StagedFiles:
     """A new set of files for a folder, written aside and then swapped in as a whole.
 
     Each :meth:`add` writes a file into a hidden staging folder beside the target folder
-    straight away, so large outputs need not stay in memory. :meth:`commit` copies the target
-    folder's other entries into the staging folder (hard links where possible), then swaps the
-    two folders; :meth:`discard` removes the staging folder, leaving the target untouched.
+    straight away, so large outputs need not stay in memory; names may hold subfolders
+    (``downloads/cxgraph.ttl``). :meth:`commit` copies the target folder's other entries into
+    the staging folder (hard links where possible) unless ``keep_others`` is false, then swaps
+    the two folders; :meth:`discard` removes the staging folder, leaving the target untouched.
+    With ``keep_others=False`` the folder ends up holding exactly the files added, so files of
+    an earlier, larger set do not linger (the static site uses this).
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, keep_others: bool = True) -> None:
         self.directory = directory
+        self.keep_others = keep_others
         self._real = _real(directory)
         self._names: list[str] = []
         self._folder: Path | None = None
@@ -378,6 +382,8 @@ class StagedFiles:
     def add(self, name: str, data: bytes) -> None:
         """Write ``data`` for the file ``name``; it appears under that name only on commit."""
         path = self._staging() / name
+        if path.parent != self._staging():
+            path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -386,10 +392,11 @@ class StagedFiles:
 
     def _carry_over(self, folder: Path) -> None:
         """Copy the target folder's entries that this set does not replace into ``folder``."""
-        if not self._real.is_dir():
+        if not self.keep_others or not self._real.is_dir():
             return
+        replaced = {name.split("/", 1)[0] for name in self._names}
         for entry in self._real.iterdir():
-            if entry.name in self._names or _TEMPORARY_FILE.match(entry.name):
+            if entry.name in replaced or _TEMPORARY_FILE.match(entry.name):
                 continue
             target = folder / entry.name
             if entry.is_dir() and not entry.is_symlink():

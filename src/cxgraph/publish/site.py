@@ -14,7 +14,6 @@ Layout of the site folder (every link is relative, so it works from disk and fro
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
 from html import escape
 from importlib.resources import files
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from ..atomic import StagedFiles
 from ..export import render_exports, take_snapshot
 from ..namespaces import CXG, PREFIXES
 from ..view import render_view
@@ -74,20 +74,24 @@ def _size(n: int) -> str:
 
 
 class _Writer:
-    """Writes the site's files and remembers their sizes."""
+    """Stages the site's files beside the target folder and remembers their sizes.
+
+    Nothing appears in the target until :meth:`commit`, which swaps the whole new site in; a
+    failed build leaves the previous site as it was, and pages of concepts that no longer
+    exist do not linger.
+    """
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.staged = StagedFiles(root, keep_others=False)
         self.sizes: dict[str, int] = {}
+        self.kept: dict[str, bytes] = {}
 
-    def write(self, rel: str, data: bytes | str) -> None:
+    def write(self, rel: str, data: bytes | str, keep: bool = False) -> None:
         body = data.encode("utf-8") if isinstance(data, str) else data
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(body)
-        os.replace(tmp, path)
+        self.staged.add(rel, body)
         self.sizes[rel] = len(body)
+        if keep:
+            self.kept[rel] = body
 
 
 class _Site:
@@ -509,10 +513,23 @@ def build_site(
     model = build_site_model(store)
     site = _Site(model, base)
     w = _Writer(out_dir)
+    try:
+        _write_site(store, model, site, w, base, say)
+    except BaseException:
+        w.staged.discard()
+        raise
+    w.staged.commit()
+    return dict(sorted(w.sizes.items()))
+
+
+def _write_site(
+    store: ox.Store, model: SiteModel, site: _Site, w: _Writer, base: str, say: Callable[[str], None]
+) -> None:
+    whole = ("cxgraph.ttl", "cxgraph.jsonld", "cxgraph.rdf", "cxgraph.nt")
     say("downloads")
     render_exports(
         take_snapshot(store),
-        lambda name, data: w.write(f"downloads/{name}", data),
+        lambda name, data: w.write(f"downloads/{name}", data, keep=name in whole),
         extra_files=("cxgraph.html",),
         base_url=base + "downloads/",
     )
@@ -538,7 +555,7 @@ def build_site(
         ("rdf", "cxgraph.rdf"),
         ("nt", "cxgraph.nt"),
     ):
-        w.write(f"vocabulary.{ext}", (out_dir / "downloads" / full).read_bytes())
+        w.write(f"vocabulary.{ext}", w.kept[f"downloads/{full}"])
     w.write("browse/a-z.html", site.a_to_z())
     w.write("browse/hierarchy.html", site.hierarchy())
     w.write("browse/collections.html", site.collections_page())
@@ -548,4 +565,3 @@ def build_site(
     for name, text in server_rules(base).items():
         w.write(name, text)
     w.write(".nojekyll", b"")
-    return dict(sorted(w.sizes.items()))
