@@ -30,7 +30,7 @@ def settle(page: Page, scale: float) -> None:
         assert page.js("window.cxgraph.network.getScale()") == pytest.approx(scale, rel=0.01)
 
 
-@pytest.mark.parametrize("size", [(1440, 900), (1024, 700)])
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 700), (390, 844)])
 @pytest.mark.parametrize("concept", ["net-promoter-score", "customer-satisfaction-score", "agent-effort-score"])
 def test_the_selection_and_every_neighbour_are_labelled_without_overlap(
     browser: Any, shipped_page_file: Path, size: tuple[int, int], concept: str  # noqa: F811
@@ -102,3 +102,53 @@ def test_clicking_a_label_selects_its_concept(shipped: Page) -> None:  # noqa: F
     shipped.page.wait_for_timeout(100)
     assert shipped.selected() == label["id"]
 
+
+
+#: The leaves' labels drawn now, and which of them sit on the outward side of their node in the
+#: hierarchy layout: beside it and reading away from the centre (left-anchored on the right
+#: half, right-anchored on the left half), or below it near the bottom and above it near the top.
+OUTWARD = """() => {
+    const app = window.cxgraph, net = app.network, leaf = {};
+    for (const c of JSON.parse(document.getElementById('cxgraph-data').textContent).concepts) leaf[c.id] = !c.top && !c.narrower.length;
+    let drawn = 0, outward = 0;
+    const inward = [];
+    for (const b of app.labels()) {
+        if (!leaf[b.id]) continue;
+        const n = net.body.nodes[b.id], p = net.canvasToDOM({x: n.x, y: n.y});
+        const len = Math.hypot(n.x, n.y) || 1, ux = n.x / len, uy = n.y / len;
+        const ok = Math.abs(ux) > 0.45 ? (ux > 0 ? b.x >= p.x - 0.5 : b.x + b.w <= p.x + 0.5)
+                                       : (uy > 0 ? b.y >= p.y - 0.5 : b.y + b.h <= p.y + 0.5);
+        drawn++;
+        if (ok) outward++; else inward.push(b.id);
+    }
+    return {drawn, outward, inward};
+}"""
+SELECTIONS = [
+    "net-promoter-score", "customer-satisfaction-score", "agent-effort-score", "tier-1-support",
+    "first-contact-resolution", "average-handle-time", "transactional-nps", "contact-center",
+]
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 700)])
+def test_leaves_are_labelled_outward_in_the_radial_tree(
+    browser: Any, shipped_page_file: Path, size: tuple[int, int]  # noqa: F811
+) -> None:
+    page = Page(browser, shipped_page_file, viewport=size)
+    try:
+        page.next_frame()
+        fitted = page.js(OUTWARD)
+        assert fitted["drawn"] >= 10
+        total, outward, inward = fitted["drawn"], fitted["outward"], list(fitted["inward"])
+        for concept in SELECTIONS:
+            assert page.js("(id) => window.cxgraph.select(id)", concept), concept
+            page.next_frame()
+            found = page.js(OUTWARD)
+            total += found["drawn"]
+            outward += found["outward"]
+            inward += found["inward"]
+        print(f"outward leaf labels {size[0]}x{size[1]}: fitted {fitted['outward']}/{fitted['drawn']}, "
+              f"with selections {outward}/{total} = {outward / total:.1%}")
+        assert fitted["outward"] / fitted["drawn"] >= 0.9, fitted["inward"]
+        assert outward / total >= 0.9, inward
+    finally:
+        page.close()

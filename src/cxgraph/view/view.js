@@ -310,7 +310,7 @@
   }
   document.getElementById("layout-hierarchy").addEventListener("click", function () { setLayout("hierarchy"); });
   document.getElementById("layout-network").addEventListener("click", function () { setLayout("network"); });
-  document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: { duration: 400 } }); });
+  document.getElementById("fit").addEventListener("click", function () { fitVisible(true); });
 
   // ---------------------------------------------------------------- labels
   /* The page draws the labels itself, after vis has drawn the graph, so that it decides which
@@ -329,6 +329,18 @@
       c[key] = measureCtx.measureText(c.label).width;
     }
     return c[key];
+  }
+  /* Font size of a label at a zoom scale. */
+  function labelSize(c, scale) {
+    var size = c.top ? Math.max(12, Math.min(17, 30 * scale)) : Math.max(10.5, Math.min(14, 16 * scale));
+    return c === selected ? Math.max(size, 14) : size;
+  }
+  /* In the hierarchy layout, the side of a leaf's node its label goes on, away from the centre
+     of the rings: 0 below, 1 above, 2 right, 3 left; -1 for other concepts and layouts. */
+  function outwardSide(c, node) {
+    if (layout !== "hierarchy" || c.narrower.length || c.top) return -1;
+    var len = Math.hypot(node.x, node.y) || 1;
+    return Math.abs(node.x / len) > 0.45 ? (node.x > 0 ? 2 : 3) : (node.y > 0 ? 0 : 1);
   }
   var drawnOrder = [];
   var placed = [];  // the labels of the last frame: {id, x, y, w, h, dim, lit}
@@ -363,17 +375,38 @@
       if (!node) return;
       var sx = node.x * scale + tx, sy = node.y * scale + ty;
       if (sx < -200 || sy < -60 || sx > w + 200 || sy > h + 60) return;
+      var size = labelSize(c, scale);
+      /* A highlighted label with no room (on a small screen) tries again in a smaller font. */
+      if (!place(c, node, sx, sy, size, lit) && lit) place(c, node, sx, sy, Math.max(9, size * 0.8), lit);
+    }
+    function place(c, node, sx, sy, size, lit) {
       var bold = !!c.top || c === selected;
-      var size = c.top ? Math.max(12, Math.min(17, 30 * scale)) : Math.max(10.5, Math.min(14, 16 * scale));
-      if (c === selected) size = Math.max(size, 14);
       var tw = textWidth(c, bold) * size / 100, th = size * 1.25;
       var r = (node.options.size || 10) * scale + 3;
-      var spots = [[sx - tw / 2, sy + r], [sx - tw / 2, sy - r - th], [sx + r, sy - th / 2], [sx - r - tw, sy - th / 2],
-        [sx + r, sy - th * 1.3], [sx + r, sy + th * 0.3], [sx - r - tw, sy - th * 1.3], [sx - r - tw, sy + th * 0.3],
-        [sx - tw / 2, sy + r + th], [sx - tw / 2, sy - r - 2 * th], [sx + r * 0.5, sy + r], [sx - tw - r * 0.5, sy + r],
-        [sx + r * 0.5, sy - r - th], [sx - tw - r * 0.5, sy - r - th]];
-      if (!lit) spots.length = 4;  // other labels stay next to their node, or do not show
-      else {  // the neighbourhood's labels may move a few lines away to find room
+      var side = outwardSide(c, node);
+      var spots = [];
+      if (side >= 0) {
+        /* A leaf of the radial tree: its label on the outward side, reading away from the centre.
+           Only the selection's neighbourhood may slide along that side, then go elsewhere. */
+        var ox = side === 2 ? sx + r : side === 3 ? sx - r - tw : sx - tw / 2;
+        var oy = side === 0 ? sy + r : side === 1 ? sy - r - th : sy - th / 2;
+        spots.push([ox, oy]);
+        if (lit) {
+          for (var k = 1; k <= 4; k++) {
+            [1, -1].forEach(function (sign) {
+              if (side >= 2) spots.push([ox, oy + sign * k * th * 0.55]);
+              else spots.push([ox + sign * k * tw * 0.3, oy], [ox, oy + (side === 0 ? 1 : -1) * k * th * 0.6]);
+            });
+          }
+        }
+      }
+      if (side < 0 || lit) {
+        spots.push([sx - tw / 2, sy + r], [sx - tw / 2, sy - r - th], [sx + r, sy - th / 2], [sx - r - tw, sy - th / 2]);
+      }
+      if (lit) {  // the neighbourhood's labels may move a few lines away to find room
+        spots.push([sx + r, sy - th * 1.3], [sx + r, sy + th * 0.3], [sx - r - tw, sy - th * 1.3], [sx - r - tw, sy + th * 0.3],
+          [sx - tw / 2, sy + r + th], [sx - tw / 2, sy - r - 2 * th], [sx + r * 0.5, sy + r], [sx - tw - r * 0.5, sy + r],
+          [sx + r * 0.5, sy - r - th], [sx - tw - r * 0.5, sy - r - th]);
         for (var step = 2; step <= 6; step++) {
           [1, -1].forEach(function (sign) {
             var y = sy + sign * (r + step * th) - (sign < 0 ? th : 0);
@@ -381,22 +414,20 @@
           });
         }
       }
-      if (layout === "hierarchy" && !c.narrower.length && !c.top) {  // leaves: outward first
-        var dx = node.x, dy = node.y, len = Math.hypot(dx, dy) || 1;
-        var outward = Math.abs(dx / len) > 0.45 ? (dx > 0 ? 2 : 3) : (dy > 0 ? 0 : 1);
-        spots.unshift(spots.splice(outward, 1)[0]);
-      }
-      /* Spots wholly inside the canvas first; then the same spots pushed inside its edges. */
+      /* Spots wholly inside the canvas first; then, for highlighted labels and labels not on a
+         leaf, the same spots pushed inside its edges. */
       for (var pass = 0; pass < 2; pass++) {
-        for (var k = 0; k < spots.length; k++) {
-          var x = spots[k][0], y = spots[k][1];
+        if (pass === 1 && side >= 0 && !lit) break;
+        for (var n = 0; n < spots.length; n++) {
+          var x = spots[n][0], y = spots[n][1];
           var inside = x >= 0 && y >= 0 && x + tw <= w && y + th <= h;
           if (pass === 0 && !inside) continue;
           if (pass === 1) { x = Math.max(2, Math.min(w - tw - 2, x)); y = Math.max(2, Math.min(h - th - 2, y)); }
           var b = { id: c.id, x: x, y: y, w: tw, h: th, size: size, bold: bold, dim: !!c.shownDim, lit: lit };
-          if (free(b)) { keep(b); return; }
+          if (free(b)) { keep(b); return true; }
         }
       }
+      return false;
     }
     stamp++;
     /* No label under the zoom buttons. */
@@ -762,29 +793,49 @@
   network.on("animationFinished", function () {
     if (flying) { flying = false; network.renderer.zooming = false; }
   });
-  /* Frame the concept with every visible neighbour: the bounding box of their nodes, padded,
-     fitted into the graph's box. The move is animated only when it is short (a nearby target at
-     a similar zoom); a long flight would only blur the picture. */
-  function frameBox(ids) {
-    var pos = network.getPositions(ids);
-    var box = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
-    ids.forEach(function (id) {
-      var p = pos[id]; if (!p) return;
-      var r = (network.body.nodes[id] && network.body.nodes[id].options.size) || 10;
-      box.x0 = Math.min(box.x0, p.x - r); box.x1 = Math.max(box.x1, p.x + r);
-      box.y0 = Math.min(box.y0, p.y - r); box.y1 = Math.max(box.y1, p.y + r);
-    });
-    return box;
+  /* Frame the concept with every visible neighbour: their nodes and the labels they want, fitted
+     into the graph's box with a margin. The move is animated only when it is short (a nearby
+     target at a similar zoom); a long flight would only blur the picture. */
+  /* How far a node and its first-choice label reach from the node's centre on screen at a zoom
+     scale, in pixels: [left, right, up, down]. A label wider than `cap` counts as `cap`. */
+  function reach(c, node, scale, cap) {
+    var r = (node.options.size || 10) * scale + 3;
+    var size = labelSize(c, scale);
+    var tw = Math.min(cap, textWidth(c, !!c.top || c === selected) * size / 100), th = size * 1.25;
+    var half = Math.max(r, tw / 2), mid = Math.max(r, th / 2);
+    switch (outwardSide(c, node)) {
+      case 2: return [r, r + tw, mid, mid];
+      case 3: return [r + tw, r, mid, mid];
+      case 1: return [half, half, r + th, r];
+      default: return [half, half, r, r + th];  // below the node
+    }
   }
   var lastMove = null;
-  function moveToBox(box, animate, maxScale) {
+  function moveToIds(ids, animate, maxScale, cap) {
     var w = container.clientWidth, h = container.clientHeight;
-    if (!w || !h || box.x0 === Infinity) return;
-    var pad = Math.max(24, Math.min(72, Math.min(w, h) * 0.09));
+    var items = ids.map(function (id) { return [byId[id], network.body.nodes[id]]; }).filter(function (it) { return it[0] && it[1]; });
+    if (!w || !h || !items.length) return;
+    var pad = Math.max(12, Math.min(36, Math.min(w, h) * 0.045));  // the labels are inside the box
     var tools = document.querySelector(".zoom").offsetWidth;
-    var padRight = Math.max(pad, tools + 28);  // keep the zoom buttons clear
-    var scale = Math.min((w - pad - padRight) / Math.max(box.x1 - box.x0, 1), (h - 2 * pad) / Math.max(box.y1 - box.y0, 1), maxScale || 1.4);
-    var centre = { x: (box.x0 + box.x1) / 2 + (padRight - pad) / (2 * scale), y: (box.y0 + box.y1) / 2 };
+    var padRight = Math.max(pad, tools + 16);  // keep the zoom buttons clear
+    var roomW = Math.max(w - pad - padRight, 10), roomH = Math.max(h - 2 * pad, 10);
+    function extent(s, room) {  // [left, right, top, bottom] on screen, the canvas origin at 0
+      var e = [Infinity, -Infinity, Infinity, -Infinity];
+      for (var i = 0; i < items.length; i++) {
+        var node = items[i][1], r = reach(items[i][0], node, s, room);
+        e[0] = Math.min(e[0], node.x * s - r[0]); e[1] = Math.max(e[1], node.x * s + r[1]);
+        e[2] = Math.min(e[2], node.y * s - r[2]); e[3] = Math.max(e[3], node.y * s + r[3]);
+      }
+      return e;
+    }
+    function fits(s, room) { var e = extent(s, room); return e[1] - e[0] <= roomW && e[3] - e[2] <= roomH; }
+    var room = cap, lo = 1e-4, hi = maxScale || 1.4;
+    if (!fits(lo, room)) room = 0;
+    if (fits(hi, room)) lo = hi;
+    else for (var step = 0; step < 30; step++) { var mid = Math.sqrt(lo * hi); if (fits(mid, room)) lo = mid; else hi = mid; }
+    var scale = lo, e = extent(scale, room);
+    var left = pad + (roomW - (e[1] - e[0])) / 2, top = pad + (roomH - (e[3] - e[2])) / 2;
+    var centre = { x: (e[0] + w / 2 - left) / scale, y: (e[2] + h / 2 - top) / scale };
     var now = network.getViewPosition(), nowScale = network.getScale();
     var ratio = scale / nowScale;
     var distance = Math.hypot(now.x - centre.x, now.y - centre.y) * Math.min(scale, nowScale);
@@ -795,13 +846,15 @@
   }
   function frame(c, animation) {
     var ids = Object.keys(neighbourhood(c)).filter(function (id) { return visibleConcept(byId[id]); });
-    moveToBox(frameBox(ids), !!animation);
+    moveToIds(ids, !!animation, 1.4, container.clientWidth * 0.2);
   }
+  /* The overview leaves room beside the outer ring for the leaves' outward labels, up to this
+     share of the graph's width each. */
+  var FIT_LABEL_ROOM = 0.03;
   function visibleIds() { return concepts.filter(visibleConcept).map(function (c) { return c.id; }); }
   function fitVisible(animate) {
     var ids = visibleIds();
-    if (ids.length === concepts.length || !ids.length) network.fit({ animation: animate ? { duration: 350 } : false });
-    else moveToBox(frameBox(ids), animate, 1.2);
+    moveToIds(ids, animate, ids.length === concepts.length ? 1 : 1.2, container.clientWidth * FIT_LABEL_ROOM);
   }
   /* After a filter change: keep the selection framed, or show what is left. */
   function refit() {
@@ -1194,6 +1247,6 @@
     document.body.setAttribute("data-ready", "true");
   });
   if (!fromAddress(false) && data.focus) select(data.focus, { animate: false });
-  if (!selected) network.fit({ animation: false });
+  if (!selected) fitVisible(false);
   network.redraw();
 })();
