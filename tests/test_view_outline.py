@@ -81,3 +81,42 @@ def test_ordered_collections_are_listed_in_order_and_searchable(shipped: Page, m
     assert shipped.page.inner_text("#collection-title") == "Workforce management and planning"
     shipped.js("window.cxgraph.select('tier-1-support')")
     assert "Support tiers in order (3 of 6)" in shipped.page.inner_text("#card")
+
+
+def test_the_tree_works_from_the_keyboard(shipped: Page) -> None:  # noqa: F811
+    page = shipped.page
+    page.click("#tab-tree")
+    focused = "() => { const li = document.activeElement.closest('li[role=treeitem]'); return li && li.dataset.id; }"
+    tops = page.eval_on_selector_all("#tree > li", "items => items.map(li => li.dataset.id)")
+    assert page.eval_on_selector_all("#tree li[tabindex='0']", "items => items.length") == 1, "one tab stop"
+    page.focus("#tree > li:first-child")
+    assert shipped.js(focused) == tops[0]
+    page.keyboard.press("ArrowDown")
+    assert shipped.js(focused) == tops[1]
+    page.keyboard.press("End")
+    assert shipped.js(focused) == tops[-1]
+    page.keyboard.press("Home")
+    assert shipped.js(focused) == tops[0]
+    page.keyboard.press("ArrowUp")
+    assert shipped.js(focused) == tops[0], "Up on the first item stays"
+    # Right opens, Right again goes to the first child, Down to the second, Left to the parent.
+    page.keyboard.press("ArrowRight")
+    assert page.get_attribute(f"#tree > li[data-id='{tops[0]}']", "aria-expanded") == "true"
+    children = page.eval_on_selector_all(f"#tree > li[data-id='{tops[0]}'] > ul > li", "items => items.map(li => li.dataset.id)")
+    assert shipped.js(focused) == tops[0]
+    page.keyboard.press("ArrowRight")
+    assert shipped.js(focused) == children[0]
+    page.keyboard.press("ArrowDown")
+    assert shipped.js(focused) == children[1]
+    page.keyboard.press("Enter")
+    page.wait_for_function("(id) => window.cxgraph.selected() === id", arg=children[1])
+    assert shipped.js(focused) == children[1], "selecting keeps the keyboard in the tree"
+    assert page.locator(f"#tree a[aria-current][data-id='{children[1]}']").count() >= 1
+    page.keyboard.press("ArrowLeft")
+    assert shipped.js(focused) == tops[0]
+    page.keyboard.press("ArrowLeft")
+    assert page.get_attribute(f"#tree > li[data-id='{tops[0]}']", "aria-expanded") == "false"
+    assert not page.locator(f"#tree > li[data-id='{tops[0]}'] > ul").is_visible()
+    page.keyboard.press("ArrowDown")
+    assert shipped.js(focused) == tops[1], "Down skips the children of a closed item"
+    assert page.eval_on_selector_all("#tree li[tabindex='0']", "items => items.length") == 1

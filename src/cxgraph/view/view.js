@@ -651,9 +651,12 @@
     } else {
       row.appendChild(el("span", { className: "twisty leaf", "aria-hidden": "true" }));
     }
-    row.appendChild(outlineLink(c));
+    var link = outlineLink(c);
+    link.tabIndex = -1;  // the tree is one tab stop; the arrow keys move inside it
+    row.appendChild(link);
     if (c.narrower.length) row.appendChild(el("span", { className: "n", text: String(c.narrower.length) }));
     li.appendChild(row);
+    li.tabIndex = -1;
     li.cxAncestors = ancestors;
     return li;
   }
@@ -675,6 +678,53 @@
   function buildTree() {
     var tree = document.getElementById("tree");
     roots.forEach(function (c) { tree.appendChild(treeItem(c, [])); });
+    if (tree.firstElementChild) tree.firstElementChild.tabIndex = 0;
+    tree.addEventListener("keydown", treeKey);
+    tree.addEventListener("focusin", function (event) {
+      var item = event.target.closest("li[role=treeitem]");
+      if (item) rove(item, false);
+    });
+  }
+  /* Keyboard in the tree, as in the ARIA tree pattern: one item is the tab stop; Up and Down move
+     between the items shown, Home and End to the first and last, Right opens an item or moves to
+     its first child, Left closes it or moves to its parent, Enter selects the concept. */
+  function shownItems() {
+    return Array.prototype.filter.call(document.querySelectorAll("#tree li[role=treeitem]"), function (li) { return !li.closest("ul[hidden]"); });
+  }
+  function rove(item, focus) {
+    document.querySelectorAll("#tree li[tabindex='0']").forEach(function (li) { if (li !== item) li.tabIndex = -1; });
+    item.tabIndex = 0;
+    if (focus) { item.focus(); item.querySelector(":scope > .row").scrollIntoView({ block: "nearest" }); }
+  }
+  function treeKey(event) {
+    var item = event.target.closest("li[role=treeitem]");
+    if (!item || event.altKey || event.ctrlKey || event.metaKey) return;
+    var c = byId[item.getAttribute("data-id")];
+    var open = item.getAttribute("aria-expanded") === "true";
+    var items, at, next = null;
+    switch (event.key) {
+      case "ArrowDown": case "ArrowUp":
+        items = shownItems(); at = items.indexOf(item);
+        next = items[at + (event.key === "ArrowDown" ? 1 : -1)] || null;
+        break;
+      case "Home": next = shownItems()[0]; break;
+      case "End": items = shownItems(); next = items[items.length - 1]; break;
+      case "ArrowRight":
+        if (c.narrower.length && !open) setOpen(item, c, item.cxAncestors, true);
+        else if (open) next = item.querySelector(":scope > ul > li[role=treeitem]");
+        break;
+      case "ArrowLeft":
+        if (open) setOpen(item, c, item.cxAncestors, false);
+        else next = item.parentNode.closest("li[role=treeitem]");
+        break;
+      case "Enter": case " ":
+        select(c.id, { animate: true });
+        break;
+      default: return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    if (next) rove(next, true);
   }
   /* Open the tree along the concept's first chain of broader concepts; the item it ends on. */
   function revealInTree(c) {
@@ -732,6 +782,8 @@
   function syncOutline(scroll) {
     var item = null;
     if (selected && built.tree) item = revealInTree(selected);
+    var focused = document.activeElement;
+    if (item && !(focused && focused.closest && focused.closest("#tree"))) rove(item, false);  // the tab stop follows, unless the keys are moving in the tree
     markCurrent();
     if (!selected || !scroll) return;
     var shown = tabNames.filter(function (t) { return !document.getElementById("panel-" + t).hidden; })[0];
