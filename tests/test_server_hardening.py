@@ -1,7 +1,7 @@
 """``cxgraph serve`` and ``cxgraph query`` against hostile clients and queries.
 
 No query may open a connection (checked with a listener on loopback that must never be
-reached), no small query may kill a worker, slow clients may not starve others, retiring
+reached), no small query may kill a worker, slow clients may not starve others, retiring or killed
 workers lose no request, and malformed HTTP gets a 400 rather than silence or a traceback.
 """
 

@@ -546,12 +546,11 @@ class Supervisor:
                 return "cut"
             written, consumed = offsets
             if written == out_start + out_length:  # the whole answer went out
-                if consumed == in_start and not self._discard(connection.sock, in_length):
-                    self._drop(slot)
-                    return "cut"
-                if consumed not in (in_start, in_start + in_length):
-                    self._drop(slot)
-                    return "cut"
+                if consumed not in (in_start, in_start + in_length) or (
+                    consumed == in_start and not self._discard(connection.sock, in_length)
+                ):
+                    self._drop(slot)  # answered, and closed (by the worker) or closed by the client
+                    return "closed"
                 self.slots.reset(slot)
                 self._waiting.append(slot)
                 return "answered"
