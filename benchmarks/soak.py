@@ -171,6 +171,8 @@ def phase_crash(url: str, server: int, seconds: int) -> dict[str, float]:
     runner.join()
     result["events"] = len(statuses)
     result["unexpected"] = sum(1 for s in statuses if s not in (400, 500))
+    for status in sorted({s for s in statuses if s not in (400, 500)}):  # 0: no answer; 503: past the time limit
+        result[f"status_{status}"] = statuses.count(status)
     result["workers_replaced"] = len(set(before) - set(children(server)))
     return result
 
