@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,3 +66,19 @@ def cli() -> CliRunner:
 def _private_graph_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every test (and every command it runs) uses a cache folder of its own, not ~/.cache."""
     os.environ["CXGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("cxgraph-cache"))
+
+
+@pytest.fixture(scope="session")
+def store() -> ox.Store:
+    """The shipped vocabulary, complete (asserted and entailed). Modules may define their own."""
+    from .shipped import complete
+
+    return complete()
+
+
+@pytest.fixture(scope="session")
+def asserted() -> ox.Store:
+    """The shipped ontology files as written, without inference."""
+    from .shipped import as_written
+
+    return as_written()

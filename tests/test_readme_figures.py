@@ -12,17 +12,9 @@ from cxgraph.checks import list_checks
 from cxgraph.pipeline import complete_store
 from cxgraph.query import select_rows
 
+from .shipped import PREFIXES
+
 ROOT = Path(__file__).resolve().parent.parent
-PREFIXES = (
-    "PREFIX cx: <https://w3id.org/cxgraph/ontology#> PREFIX cxg: <https://w3id.org/cxgraph/> "
-    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX dct: <http://purl.org/dc/terms/> "
-    "PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX isothes: <http://purl.org/iso25964/skos-thes#> "
-)
-
-
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ROOT / "ontology")
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
-from cxgraph.pipeline import complete_store
 from cxgraph.query import select_rows
+
+from .shipped import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
@@ -24,16 +24,6 @@ QUERY = ROOT / "queries" / "self-service-mechanisms.rq"
 CXG = "https://w3id.org/cxgraph/"
 CX = "https://w3id.org/cxgraph/ontology#"
 
-PREFIXES = """
-PREFIX cx:   <https://w3id.org/cxgraph/ontology#>
-PREFIX cxg:  <https://w3id.org/cxgraph/>
-PREFIX dct:  <http://purl.org/dc/terms/>
-PREFIX isothes: <http://purl.org/iso25964/skos-thes#>
-PREFIX owl:  <http://www.w3.org/2002/07/owl#>
-PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
-"""
 
 TIERS = [
     "tier-minus-1-support",
@@ -45,22 +35,6 @@ TIERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ONTOLOGY)
-
-
-@pytest.fixture(scope="module")
-def asserted() -> ox.Store:
-    """The triples as written in ontology/, without inference."""
-    plain = ox.Store()
-    for path in sorted(ONTOLOGY.rglob("*.ttl")):
-        plain.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return plain
-
-
-def rows(store: ox.Store, sparql: str) -> list[dict[str, str | None]]:
-    return select_rows(store, PREFIXES + sparql)
 
 
 def slug(iri: str | None) -> str:

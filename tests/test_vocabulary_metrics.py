@@ -13,7 +13,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cxgraph.pipeline import complete_store
 from cxgraph.query import bind_parameters, select_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,11 +23,6 @@ CXG = "https://w3id.org/cxgraph/"
 CX = "https://w3id.org/cxgraph/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SRC = "https://w3id.org/cxgraph/source/"
-
-
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ONTOLOGY)
 
 
 @pytest.fixture(scope="module")

@@ -13,28 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cxgraph.pipeline import complete_store
-from cxgraph.query import select_rows
+from .shipped import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CXG = "https://w3id.org/cxgraph/"
 SRC = "https://w3id.org/cxgraph/source/"
-PREFIXES = """
-PREFIX cx:   <https://w3id.org/cxgraph/ontology#>
-PREFIX cxg:  <https://w3id.org/cxgraph/>
-PREFIX dct:  <http://purl.org/dc/terms/>
-PREFIX isothes: <http://purl.org/iso25964/skos-thes#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ROOT / "ontology")
-
-
-def rows(store: ox.Store, body: str) -> list[dict[str, str | None]]:
-    return select_rows(store, PREFIXES + body)
 
 
 def slug(iri: str | None) -> str:

@@ -9,22 +9,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cxgraph.pipeline import complete_store
-from cxgraph.query import select_rows
+from .shipped import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CXG = "https://w3id.org/cxgraph/"
 CX = "https://w3id.org/cxgraph/ontology#"
-PREFIXES = (
-    "PREFIX cx: <https://w3id.org/cxgraph/ontology#> PREFIX cxg: <https://w3id.org/cxgraph/> "
-    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX owl: <http://www.w3.org/2002/07/owl#> "
-    "PREFIX dct: <http://purl.org/dc/terms/> PREFIX isothes: <http://purl.org/iso25964/skos-thes#> "
-)
-
-
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ROOT / "ontology")
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +23,6 @@ def own() -> ox.Store:
     for path in sorted((ROOT / "ontology").rglob("*.ttl")):
         shipped.load(path=str(path), format=ox.RdfFormat.TURTLE)
     return shipped
-
-
-def rows(store: ox.Store, sparql: str) -> list[dict[str, str | None]]:
-    return select_rows(store, PREFIXES + sparql)
 
 
 def slug(iri: str | None) -> str:

@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
-from cxgraph.pipeline import complete_store
 from cxgraph.query import select_rows
+
+from .shipped import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
@@ -22,14 +22,6 @@ FACET_FILE = ONTOLOGY / "concepts" / "routing-telephony.ttl"
 QUERY = ROOT / "queries" / "routing-methods.rq"
 CXG = "https://w3id.org/cxgraph/"
 
-PREFIXES = """
-PREFIX cx:      <https://w3id.org/cxgraph/ontology#>
-PREFIX cxg:     <https://w3id.org/cxgraph/>
-PREFIX dct:     <http://purl.org/dc/terms/>
-PREFIX isothes: <http://purl.org/iso25964/skos-thes#>
-PREFIX skos:    <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema:  <https://schema.org/>
-"""
 
 ROUTING_METHODS = {
     "skills-based-routing",
@@ -51,15 +43,6 @@ ROUTING_METHODS = {
     "geographic-routing",
     "overflow-routing",
 }
-
-
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ONTOLOGY)
-
-
-def rows(store: ox.Store, sparql: str) -> list[dict[str, str | None]]:
-    return select_rows(store, PREFIXES + sparql)
 
 
 def slug(iri: str | None) -> str:

@@ -9,44 +9,20 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cxgraph.pipeline import complete_store
 from cxgraph.query import select_rows
+
+from .shipped import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "queries"
 CXG = "https://w3id.org/cxgraph/"
 SRC = "https://w3id.org/cxgraph/source/"
 
-PREFIXES = """
-PREFIX cx:   <https://w3id.org/cxgraph/ontology#>
-PREFIX cxg:  <https://w3id.org/cxgraph/>
-PREFIX dct:  <http://purl.org/dc/terms/>
-PREFIX isothes: <http://purl.org/iso25964/skos-thes#>
-PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
-"""
 
 PRIORITIES = ("priority-0", "priority-1", "priority-2", "priority-3", "priority-4")
 NAMED = ("sla-metrics", "priority-levels-in-order")
 
 
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ROOT / "ontology")
-
-
-@pytest.fixture(scope="module")
-def asserted() -> ox.Store:
-    """The hand-written Turtle only, without inference: what the files themselves say."""
-    graph = ox.Store()
-    for path in sorted((ROOT / "ontology").rglob("*.ttl")):
-        graph.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return graph
-
-
-def rows(store: ox.Store, sparql: str) -> list[dict[str, str | None]]:
-    return select_rows(store, PREFIXES + sparql)
 
 
 def values(store: ox.Store, sparql: str, var: str = "x") -> set[str]:

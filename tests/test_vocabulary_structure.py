@@ -6,27 +6,12 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
-
-from cxgraph.pipeline import complete_store
-from cxgraph.query import select_rows
 
 from .conftest import CliRunner
+from .shipped import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CXG = "https://w3id.org/cxgraph/"
-
-
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ROOT / "ontology")
-
-
-def rows(store: ox.Store, sparql: str) -> list[dict[str, str | None]]:
-    return select_rows(store, "PREFIX cx: <https://w3id.org/cxgraph/ontology#> PREFIX cxg: <https://w3id.org/cxgraph/> "
-                              "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX owl: <http://www.w3.org/2002/07/owl#> "
-                              "PREFIX dct: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-                              "PREFIX isothes: <http://purl.org/iso25964/skos-thes#> " + sparql)
 
 
 def test_the_vocabulary_has_at_least_450_live_concepts(store: ox.Store) -> None:

@@ -7,39 +7,20 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cxgraph.pipeline import complete_store
 from cxgraph.query import select_rows
+
+from .shipped import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
 WFM_FILE = ONTOLOGY / "concepts" / "workforce-management.ttl"
 CXG = "https://w3id.org/cxgraph/"
 
-PREFIXES = """
-PREFIX cx:      <https://w3id.org/cxgraph/ontology#>
-PREFIX cxg:     <https://w3id.org/cxgraph/>
-PREFIX dct:     <http://purl.org/dc/terms/>
-PREFIX isothes: <http://purl.org/iso25964/skos-thes#>
-PREFIX skos:    <http://www.w3.org/2004/02/skos/core#>
-PREFIX xsd:     <http://www.w3.org/2001/XMLSchema#>
-"""
 
 # The concepts that were in this file before round 2; every other concept in it is new.
 EXISTING = {"workforce-management", "support-staffing", "queue-management"}
 
 
-@pytest.fixture(scope="module")
-def store() -> ox.Store:
-    return complete_store(ONTOLOGY)
-
-
-@pytest.fixture(scope="module")
-def asserted() -> ox.Store:
-    """Every ontology file loaded as written, without inference."""
-    graph = ox.Store()
-    for path in sorted(ONTOLOGY.rglob("*.ttl")):
-        graph.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    return graph
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +28,6 @@ def wfm_file() -> ox.Store:
     graph = ox.Store()
     graph.load(path=str(WFM_FILE), format=ox.RdfFormat.TURTLE)
     return graph
-
-
-def rows(graph: ox.Store, sparql: str) -> list[dict[str, str | None]]:
-    return select_rows(graph, PREFIXES + sparql)
 
 
 def slug(iri: str | None) -> str:
