@@ -120,7 +120,16 @@ def phase_retire(url: str, clients: int, seconds: int) -> dict[str, float]:
     return result
 
 
-def phase_kill(url: str, server: int, clients: int, seconds: int) -> dict[str, float]:
+def cut_connections(log: Path) -> tuple[int, int]:
+    """(requests answered again, connections closed mid-answer) that the server logged for dead workers."""
+    text = log.read_text(errors="replace")
+    again = sum(int(n) for n in re.findall(r"\((\d+) with a request being answered", text))
+    cut = sum(int(n) for n in re.findall(r"(\d+) closed in the middle of an answer", text))
+    return again, cut
+
+
+def phase_kill(url: str, server: int, clients: int, seconds: int, log: Path) -> dict[str, float]:
+    again_before, cut_before = cut_connections(log)
     result: dict[str, float] = {}
     runner = threading.Thread(target=lambda: result.update(wrk(url, clients, seconds)))
     runner.start()
@@ -135,7 +144,7 @@ def phase_kill(url: str, server: int, clients: int, seconds: int) -> dict[str, f
         time.sleep(2.5)
     runner.join()
     result["events"] = kills
-    # an idempotent client retrying once on a fresh connection, while a worker is killed
+    # a client on fresh connections (one retry allowed) while a worker is killed
     failed_after_retry = 0
     victim = children(server)[0]
     os.kill(victim, signal.SIGKILL)
@@ -143,6 +152,9 @@ def phase_kill(url: str, server: int, clients: int, seconds: int) -> dict[str, f
         if get(url, QUERY) != 200 and get(url, QUERY) != 200:
             failed_after_retry += 1
     result["failed_after_retry"] = failed_after_retry
+    again, cut = cut_connections(log)
+    result["answered_again"] = again - again_before
+    result["closed_mid_answer"] = cut - cut_before
     return result
 
 
@@ -159,6 +171,8 @@ def phase_crash(url: str, server: int, seconds: int) -> dict[str, float]:
     runner.join()
     result["events"] = len(statuses)
     result["unexpected"] = sum(1 for s in statuses if s not in (400, 500))
+    for status in sorted({s for s in statuses if s not in (400, 500)}):  # 0: no answer; 503: past the time limit
+        result[f"status_{status}"] = statuses.count(status)
     result["workers_replaced"] = len(set(before) - set(children(server)))
     return result
 
@@ -216,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
                          phase_retire(url, clients, args.seconds)))
         for clients in (8, 32):
             rows.append((f"wrk {clients} clients, SIGKILL of a worker", phase_kill(url, process.pid, clients,
-                                                                                  args.seconds)))
+                                                                                  args.seconds, log)))
         rows.append(("wrk 8 clients, deep-nesting and ORDER BY crash queries", phase_crash(url, process.pid,
                                                                                             args.seconds)))
         rows.append(("probe client during 300 slowloris connections", phase_slowloris(url, 2 * args.seconds, 300)))

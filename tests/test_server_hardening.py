@@ -1,14 +1,16 @@
 """``cxgraph serve`` and ``cxgraph query`` against hostile clients and queries.
 
 No query may open a connection (checked with a listener on loopback that must never be
-reached), no small query may kill a worker, slow clients may not starve others, retiring
+reached), no small query may kill a worker, slow clients may not starve others, retiring or killed
 workers lose no request, and malformed HTTP gets a 400 rather than silence or a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -375,6 +377,54 @@ def test_retiring_workers_lose_no_request_on_busy_keep_alive_connections(tmp_pat
         stop(server)
     assert counts[0] > 100
     assert failures == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clients", [8, 32])
+def test_killed_workers_lose_no_request_on_busy_keep_alive_connections(tmp_path: Path, clients: int) -> None:
+    """SIGKILL a worker again and again under load: every request is still answered, and correctly."""
+    server, log = start_logged(tmp_path, "--workers", "2", "--time-limit", "5")
+    failures: list[str] = []
+    done = threading.Event()
+    counts = [0]
+    expected = requests.get(server.url, params={"query": "SELECT ?c WHERE { ?c skos:prefLabel ?l } LIMIT 5"},
+                            headers={"Accept": "text/csv"}, timeout=30).content
+
+    def client() -> None:
+        session = requests.Session()
+        while not done.is_set():
+            try:
+                response = session.get(server.url, params={"query": "SELECT ?c WHERE { ?c skos:prefLabel ?l } LIMIT 5"},
+                                       headers={"Accept": "text/csv"}, timeout=30)
+                if response.status_code != 200 or response.content != expected:
+                    failures.append(f"{response.status_code}: {response.text[:80]}")
+                counts[0] += 1
+            except requests.RequestException as error:
+                failures.append(repr(error))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    kills = 0
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(1)
+        for _ in range(4):
+            workers = children_of(server.process.pid)
+            assert workers
+            os.kill(min(workers), signal.SIGKILL)
+            kills += 1
+            time.sleep(1.5)  # longer than the supervisor's fast-restart pause
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join()
+        stop(server)
+    text = log.read_text()
+    assert kills == 4
+    assert counts[0] > 100
+    assert failures == []
+    assert text.count("signal 9") == 4
+    assert "Traceback" not in text
 
 
 # --- 6. HTTP correctness ---------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The HTTP side of ``cxgraph serve``: routes, limits, CORS and the built-in query page.
 
-Each worker process (see :mod:`cxgraph.server.prefork`) runs the standard library's
-``ThreadingHTTPServer`` (HTTP/1.1 keep-alive, one thread per connection) on the shared
-listening socket and evaluates queries in the connection's own thread: pyoxigraph releases
-the GIL while a query runs, and no query crosses a process boundary. The time limit is kept
+The supervisor (see :mod:`cxgraph.server.prefork`) accepts the connections and hands each one
+to a worker process. A worker runs one thread per connection (HTTP/1.1 keep-alive, the
+standard library's request parsing) and evaluates queries in the connection's own thread:
+pyoxigraph releases the GIL while a query runs, and no query crosses a process boundary. Each
+request is read without being taken off the connection and consumed only once its answer is
+written, so a worker that dies leaves it for another worker to answer. The time limit is kept
 by :mod:`cxgraph.server.watchdog`.
 """
 
@@ -22,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from importlib.resources import files
 from typing import Any, cast
 
@@ -33,7 +35,7 @@ from . import rest
 from .description import service_description
 from .engine import Job, evaluate, evaluate_in_child
 from .guard import Refused, TooComplex, check_structure, inspect_query, uses_order_by
-from .prefork import Supervisor, announce_retirement
+from .prefork import Supervisor, WorkerLink, stream_offsets
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, ProtocolError, choose_formats, negotiate, parse_request
 from .sandbox import SandboxUnavailable, seal
 from .watchdog import Watchdog
@@ -42,7 +44,7 @@ __all__ = ["Endpoint", "EndpointServer", "ServerConfig", "default_workers", "mak
 
 _MAX_BODY = 2 * 1024 * 1024
 _QUERY_STACK = 256 * 1024 * 1024  # per connection thread; reserved, not used, until a query recurses
-_RETIRE_IDLE_GRACE = 1.0  # after retiring, a keep-alive connection idle this long is closed
+_MAX_HEAD = 65536  # request line and headers
 
 
 def _bare_response(status: str, message: str) -> bytes:
@@ -125,7 +127,7 @@ def _authority(address: Any) -> str:
 
 
 class EndpointServer:
-    """The bound socket and the supervisor of the worker processes that answer on it.
+    """The bound socket and the supervisor that accepts on it and hands connections to the workers.
 
     ``serve_forever`` forks the workers and returns on SIGTERM, SIGINT or :meth:`shutdown`;
     ``server_close`` stops every worker.
@@ -135,8 +137,12 @@ class EndpointServer:
         self.endpoint = endpoint
         self.listener = listener
         self.server_address = listener.getsockname()
-        workers = endpoint.config.workers or default_workers()
-        self.supervisor = Supervisor(listener, workers, self._worker_main)
+        config = endpoint.config
+        workers = config.workers or default_workers()
+        self.supervisor = Supervisor(
+            listener, workers, self._worker_main, max_connections=config.max_connections,
+            max_per_client=config.max_connections_per_client, crowded=_CROWDED,
+        )
 
     @property
     def url(self) -> str:
@@ -157,9 +163,9 @@ class EndpointServer:
     def server_close(self) -> None:
         self.supervisor.close()
 
-    def _worker_main(self, listener: socket.socket, status_fd: int) -> None:
-        """In a forked worker: answer on ``listener`` until the time limit makes it retire."""
-        server = WorkerHTTPServer(self.endpoint, listener, self.authority, lambda: announce_retirement(status_fd))
+    def _worker_main(self, link: WorkerLink) -> None:
+        """In a forked worker: answer the connections handed to it until it retires."""
+        server = WorkerServer(self.endpoint, link, self.authority)
         try:
             seal(process=True)  # from here on, no thread of this worker can open a socket
         except SandboxUnavailable as exc:
@@ -173,139 +179,151 @@ class EndpointServer:
         server.drain()
 
 
-class WorkerHTTPServer(ThreadingHTTPServer):
-    """One worker's HTTP server on the shared socket: connection caps, watchdog, retirement.
+class WorkerServer:
+    """One worker: a thread per connection the supervisor hands it, the watchdog, retirement.
 
-    A worker accepts a connection only while it has a free slot, and it holds back (a few
-    milliseconds per connection over its fair share) while it serves more than its share, so
-    the other workers take the next clients; no worker fills up while another idles. One client
-    address may hold ``max_connections_per_client`` connections (split over the workers); more
-    get 503 at once.
+    The supervisor balances connections over the workers and applies the connection caps; a
+    worker answers what it is given. Once it retires it takes no new request: each connection
+    goes back to the supervisor between two requests (it gives them to another worker), and
+    the worker exits when the requests in flight are answered.
     """
 
-    daemon_threads = True
-
-    def __init__(
-        self, endpoint: Endpoint, listener: socket.socket, authority: str, announce: Any
-    ) -> None:
-        super().__init__(listener.getsockname()[:2], _Handler, bind_and_activate=False)
-        self.socket.close()
-        self.socket = listener
-        listener.setblocking(False)  # several workers race for each connection; losers move on
+    def __init__(self, endpoint: Endpoint, link: WorkerLink, authority: str) -> None:
         self.endpoint = endpoint
+        self.link = link
+        self.slots = link.slots
         self.authority = authority
         self.connections: set[socket.socket] = set()
         self.abandoned: set[socket.socket] = set()
         self.retiring = False
-        self.retired_at = 0.0
-        self._announce = announce
         self._retire_lock = threading.Lock()
-        self._stop_accepting = threading.Event()
-        self._accepting_done = threading.Event()
-        config = endpoint.config
-        workers = config.workers or default_workers()
-        self.capacity = max(8, config.max_connections // workers)
-        self.fair_share = max(1, self.capacity // 2) if workers > 1 else self.capacity
-        self.per_client = max(4, config.max_connections_per_client // workers)
-        self._clients: dict[str, int] = {}
-        self._count_lock = threading.Lock()
-        self.watchdog = Watchdog(config.time_limit, self.retire, config.max_query_memory)
+        self._wake_r, self._wake_w = os.pipe()  # readable once the worker retires: idle waits end
+        self.watchdog = Watchdog(endpoint.config.time_limit, self.retire, endpoint.config.max_query_memory)
 
     def retire(self) -> None:
-        """Stop taking connections (called by the watchdog before it answers 503)."""
+        """Take no more requests (called by the watchdog before it answers 503)."""
         with self._retire_lock:
             if self.retiring:
                 return
             self.retiring = True
-            self.retired_at = time.monotonic()
-        self._announce()
-        self._stop_accepting.set()
-        if threading.current_thread() is not self._accept_thread:
-            self._accepting_done.wait(5)  # no connection is accepted after this returns
+        self.link.retiring()
+        with contextlib.suppress(OSError):
+            os.write(self._wake_w, b"x")
 
     def serve(self) -> None:
-        """Accept connections until :meth:`retire`."""
-        self._accept_thread = threading.current_thread()
+        """Start a thread for each connection handed over, until retired and idle (or orphaned)."""
+        while True:
+            received = self.link.receive(0.25)
+            if received is None:  # the supervisor is gone
+                return
+            for slot, sock in received:
+                if self.retiring:
+                    self.link.hand_back(slot)
+                    sock.close()
+                    continue
+                self._start(slot, sock)
+            if self.retiring and self.connections <= self.abandoned:
+                return
+
+    def _start(self, slot: int, sock: socket.socket) -> None:
         try:
-            while not self._stop_accepting.is_set():
-                active = len(self.connections)
-                if active >= self.capacity:
-                    self._stop_accepting.wait(0.01)  # full: leave new clients to the other workers
-                    continue
-                if active >= self.fair_share:  # busier than its share: let an idler worker go first
-                    self._stop_accepting.wait(min(0.02, 0.001 * (active - self.fair_share + 1)))
-                try:
-                    ready, _, _ = select.select([self.socket], [], [], 0.1)
-                except (OSError, ValueError):
-                    return
-                if not ready or self._stop_accepting.is_set():
-                    continue
-                try:
-                    request, client_address = self.socket.accept()
-                except (BlockingIOError, InterruptedError):
-                    continue  # another worker took it
-                except OSError:
-                    continue
-                request.setblocking(True)
-                self.process_request(request, client_address)
+            client_address = sock.getpeername()
+        except OSError:
+            client_address = ("", 0)
+        self.connections.add(sock)
+        thread = threading.Thread(target=self._connection, args=(slot, sock, client_address), daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # no thread could be started: another worker takes the connection
+            self.connections.discard(sock)
+            self.link.hand_back(slot)
+            sock.close()
+
+    def _connection(self, slot: int, sock: socket.socket, client_address: Any) -> None:
+        handler: _Handler | None = None
+        try:
+            handler = _Handler(sock, client_address, self, slot)
+        except Exception as error:
+            _log_connection_error(client_address, error)
         finally:
-            self._accepting_done.set()
+            self.connections.discard(sock)
+            if sock in self.abandoned:
+                pass  # the watchdog answered and shut it down; the supervisor closes it when we exit
+            elif handler is not None and handler.handed_back:
+                self.link.hand_back(slot)
+                sock.close()
+            else:
+                _close_gently(sock)
+                self.link.closed(slot)
 
     def drain(self) -> None:
-        """After retiring: finish the requests in flight, close keep-alive connections, exit.
-
-        Each connection's next response says ``Connection: close``; a connection that stays
-        idle is closed after a short grace. The runaway query's own connection was answered
-        by the watchdog and is not waited for.
-        """
+        """After retiring: wait for the requests in flight (not the runaway query's), then return."""
         config = self.endpoint.config
-        deadline = time.monotonic() + max(config.time_limit, config.header_timeout + config.body_timeout) + 5
+        deadline = time.monotonic() + config.time_limit + 5
         while time.monotonic() < deadline and not self.connections <= self.abandoned:
             time.sleep(0.02)
         self.watchdog.stop()
 
-    def process_request(self, request: Any, client_address: Any) -> None:
-        client = str(client_address[0]) if isinstance(client_address, tuple) else ""
-        with self._count_lock:
-            crowded = self._clients.get(client, 0) >= self.per_client
-            if not crowded:
-                self._clients[client] = self._clients.get(client, 0) + 1
-        if crowded:
-            with contextlib.suppress(OSError):
-                request.send(_CROWDED, socket.MSG_DONTWAIT)
-            self.shutdown_request(request)
-            return
-        self.connections.add(request)
-        try:
-            super().process_request(request, client_address)
-        except RuntimeError:  # no thread could be started
-            self._release(request, client)
-            self.shutdown_request(request)
+    def wait_readable(self, sock: socket.socket, timeout: float) -> bool:
+        """True when ``sock`` has data (or end of file); False on timeout or retirement."""
+        poller = select.poll()
+        poller.register(sock.fileno(), select.POLLIN)
+        poller.register(self._wake_r, select.POLLIN)
+        events = poller.poll(max(0, int(timeout * 1000)))
+        return any(fd == sock.fileno() for fd, _ in events)
 
-    def _release(self, request: Any, client: str) -> None:
-        self.connections.discard(request)
-        with self._count_lock:
-            left = self._clients.get(client, 1) - 1
-            if left > 0:
-                self._clients[client] = left
-            else:
-                self._clients.pop(client, None)
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.watchdog.request_read(request)
-            client = str(client_address[0]) if isinstance(client_address, tuple) else ""
-            self._release(request, client)
+def _close_gently(sock: socket.socket) -> None:
+    """Close a connection: take what the client sent (no reset that could destroy our answer), then FIN."""
+    with contextlib.suppress(OSError):
+        for _ in range(64):
+            if not sock.recv(65536, socket.MSG_DONTWAIT):
+                break
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_WR)
+    sock.close()
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """One line per failed connection, never a traceback."""
-        error = sys.exc_info()[1]
-        _log_connection_error(client_address, error)
 
-    def server_close(self) -> None:
-        pass  # the listening socket belongs to the supervisor and the other workers
+def _request_length(head: bytes) -> int:
+    """The bytes of body that belong to the request with these headers (0 if it will be refused)."""
+    lines = head.split(b"\n")
+    method = lines[0].split(b" ", 1)[0].strip()
+    if method != b"POST":
+        return 0  # a body on anything else is refused (and the connection closed) before it is read
+    lengths = []
+    for line in lines[1:]:
+        name, colon, value = line.partition(b":")
+        if not colon:
+            continue
+        name = name.strip().lower()
+        if name == b"transfer-encoding":
+            return 0
+        if name == b"content-length":
+            lengths.append(value.strip())
+    if len(lengths) != 1 or not lengths[0].isdigit():
+        return 0
+    length = int(lengths[0])
+    return length if length <= _MAX_BODY else 0
+
+
+def _head_end(data: bytes) -> int:
+    """Where the request line and headers end in ``data`` (after the blank line), or -1."""
+    ends = [i + 4 for i in (data.find(b"\r\n\r\n"),) if i >= 0] + [i + 2 for i in (data.find(b"\n\n"),) if i >= 0]
+    return min(ends) if ends else -1
+
+
+class _ResponseBuffer:
+    """The handler's ``wfile``: the whole response is collected, then written in one system call."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 def _log_connection_error(client_address: Any, error: BaseException | None) -> None:
@@ -321,58 +339,151 @@ def _log_connection_error(client_address: Any, error: BaseException | None) -> N
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body are two writes: without this, 40 ms stalls
     server_version = "cxgraph"
     timeout = 60  # for any single read or write; whole requests have their own deadlines
-    server: WorkerHTTPServer
+    server: WorkerServer  # type: ignore[assignment]
+
+    def __init__(self, request: socket.socket, client_address: Any, server: WorkerServer, slot: int) -> None:
+        self.slot = slot
+        self.handed_back = False
+        super().__init__(request, client_address, server)  # type: ignore[arg-type]
 
     # --- connection lifecycle -------------------------------------------------------------
+
+    def setup(self) -> None:
+        self.connection = self.request
+        self.connection.settimeout(self.timeout)
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, True)
+        self.rfile = io.BytesIO()
+        self.wfile = _ResponseBuffer()  # type: ignore[assignment]
+        # Where this connection's streams stand as it arrives: from here on this worker counts
+        # what it writes and consumes, so the supervisor can tell what a dead worker left undone.
+        offsets = stream_offsets(self.connection)
+        self._sent, self._consumed = offsets if offsets is not None else (-1, -1)
+
+    def finish(self) -> None:
+        pass  # the connection is closed or handed back by WorkerServer
 
     def handle(self) -> None:
         """Serve requests on this connection until it closes; resets and timeouts log one line."""
         self.close_connection = True
         try:
-            while self._wait_for_request():
-                config = self.endpoint.config
-                self.server.watchdog.expect_request(self.connection, config.header_timeout, _TOO_SLOW)
-                self.handle_one_request()
-                self.server.watchdog.request_read(self.connection)
-                if self.close_connection:
+            while True:
+                request = self._next_request()
+                if request is None or not self._answer(request):
                     return
         except OSError as error:
             _log_connection_error(self.client_address, error)
 
-    def _wait_for_request(self) -> bool:
-        """Wait for the first byte of the next request; False to close the connection instead.
+    def _next_request(self) -> bytes | None:
+        """The next complete request, read but left in the kernel's buffer; None to end here.
 
-        Waiting costs no deadline: the request deadline starts with the first byte. A keep-alive
-        connection may wait ``idle_timeout``; once the worker retires, only a short grace.
+        Waiting for the first byte costs no deadline (a keep-alive connection may wait
+        ``idle_timeout``); from the first byte the line and headers must arrive within
+        ``header_timeout``, and the body within ``body_timeout`` after them. A retiring worker
+        hands the connection back instead, whatever part of a request has arrived.
         """
-        sock = self.connection
+        server, config, sock = self.server, self.endpoint.config, self.connection
         idle_since = time.monotonic()
         while True:
-            try:
-                sock.settimeout(0)
-                buffered = cast(io.BufferedReader, self.rfile).peek(1)
-            finally:
-                sock.settimeout(self.timeout)
-            if buffered:
-                return True
-            now = time.monotonic()
-            if self.server.retiring and now - max(idle_since, self.server.retired_at) >= _RETIRE_IDLE_GRACE:
-                return False
-            left = self.endpoint.config.idle_timeout - (now - idle_since)
+            if server.retiring:
+                self.handed_back = True
+                return None
+            left = config.idle_timeout - (time.monotonic() - idle_since)
             if left <= 0:
-                return False
-            ready, _, _ = select.select([sock], [], [], min(left, 0.25 if self.server.retiring else 1.0))
-            if ready:
-                return True
+                return None
+            if server.wait_readable(sock, min(left, 5.0)):
+                break
+        deadline = time.monotonic() + config.header_timeout
+        need = 0  # the request's whole length, once its headers are in
+        end = -1  # where its headers end
+        peek = 16384
+        lowat = 1
+        pause = 0.001
+        seen = -1
+        continued = False
+        try:
+            while True:
+                data: bytes = sock.recv(max(need, peek), socket.MSG_PEEK | socket.MSG_DONTWAIT)
+                if not data:
+                    return None  # the client closed the connection
+                if not need:
+                    end = _head_end(data)
+                    if end < 0:
+                        if len(data) > _MAX_HEAD:
+                            self._write(self._error_response(431, "the request line and headers are too long",
+                                                             close=True))
+                            return None
+                        if len(data) >= peek:
+                            peek = _MAX_HEAD + 1
+                    else:
+                        need = end + _request_length(data[:end])
+                        if need > end:
+                            deadline = time.monotonic() + config.body_timeout
+                if need and len(data) >= need:
+                    return data[:need]
+                if need and not continued and len(data) == end and b"100-continue" in data[:end].lower():
+                    continued = True  # the client waits for this before it sends the body
+                    sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+                    if self._sent >= 0:
+                        self._sent += 25
+                if server.retiring:  # another worker reads this request from where it stands
+                    self.handed_back = True
+                    return None
+                now = time.monotonic()
+                if now >= deadline:
+                    self._write(_TOO_SLOW)
+                    return None
+                want = need if need else len(data) + 1
+                if want != lowat:  # be woken when that many bytes are there, not at every packet
+                    with contextlib.suppress(OSError):
+                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, want)
+                        lowat = want
+                if len(data) == seen:  # woken without progress (the kernel caps the mark): back off
+                    time.sleep(pause)
+                    pause = min(0.05, pause * 2)
+                seen = len(data)
+                server.wait_readable(sock, deadline - now)
+        finally:
+            if lowat != 1:
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1)
 
-    def parse_request(self) -> bool:
-        parsed = super().parse_request()
-        if parsed:
-            self.server.watchdog.request_read(self.connection)  # headers in: the header deadline is met
-        return parsed
+    def _answer(self, request: bytes) -> bool:
+        """Answer one request, then consume it; True to go on with the connection."""
+        slots, slot = self.server.slots, self.slot
+        slots.busy(slot, max(self._consumed, 0), len(request))
+        self.rfile = io.BytesIO(request)
+        self.wfile = _ResponseBuffer()  # type: ignore[assignment]
+        self.close_connection = True
+        self.handle_one_request()
+        if self.connection in self.server.abandoned:  # the watchdog answered (and closed) it
+            return False
+        response = b"".join(cast(_ResponseBuffer, self.wfile).parts)
+        if not response:
+            return False
+        self._write(response)
+        left = len(request)
+        while left > 0:  # the answer is out: now the request may leave the kernel's buffer
+            chunk = self.connection.recv(left)
+            if not chunk:
+                return False
+            left -= len(chunk)
+        if self._consumed >= 0:
+            self._consumed += len(request)
+        slots.idle(slot)
+        return not self.close_connection
+
+    def _write(self, data: bytes) -> None:
+        """Write a whole response, saying first (for the supervisor) where it starts and how long it is."""
+        self.server.slots.writing(self.slot, max(self._sent, 0), len(data) if self._sent >= 0 else 1 << 62)
+        self.connection.sendall(data)
+        if self._sent >= 0:
+            self._sent += len(data)
+
+    def handle_expect_100(self) -> bool:
+        return True  # the interim answer was sent while the body was awaited (if it was needed)
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -403,7 +514,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(
         self, status: int, media_type: str, body: bytes, extra: dict[str, str] | None = None, head_only: bool = False
     ) -> None:
-        """Write the whole response (status line, headers, body) in one system call."""
+        """The whole response (status line, headers, body), written in one system call after the handler."""
         self.wfile.write(self._response(status, media_type, body, extra, head_only))
 
     def _response(
@@ -421,8 +532,6 @@ class _Handler(BaseHTTPRequestHandler):
             "X-Content-Type-Options: nosniff",
         ]
         extra = dict(extra or {})
-        if self.server.retiring:  # this worker is leaving: the client reconnects to another one
-            extra["Connection"] = "close"
         for name, value in extra.items():
             lines.append(f"{name}: {value}")
             if name == "Connection" and value == "close":
@@ -474,7 +583,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer_from_watchdog(self, message: str) -> None:
         response = self._error_response(503, message, close=True)
         self.server.abandoned.add(self.connection)
-        self.connection.sendall(response)
+        self._write(response)
         self.connection.shutdown(socket.SHUT_RDWR)
 
     # --- methods --------------------------------------------------------------------------
@@ -532,11 +641,9 @@ class _Handler(BaseHTTPRequestHandler):
         if length > _MAX_BODY:
             self._error(413, f"the request body is larger than {_MAX_BODY:,} bytes", close=True)
             return
-        self.server.watchdog.expect_request(self.connection, self.endpoint.config.body_timeout, _TOO_SLOW)
         body = self.rfile.read(length)
-        self.server.watchdog.request_read(self.connection)
         if len(body) < length:
-            self.close_connection = True  # the client went away (or this worker is retiring)
+            self.close_connection = True
             return
         if path != "/sparql":
             self._error(404, f"nothing at {path}; POST queries to /sparql")

@@ -11,9 +11,8 @@ instead, and the worker goes on.
 
 The same thread keeps the memory cap: when the worker's resident memory grows by more than
 the cap over what it started with, every query in flight in it is answered 503 and the
-worker retires. And it keeps the request deadlines: a connection still sending its request
-line and headers (or its body) when its deadline passes is closed, however slowly its bytes
-trickle in.
+worker retires. (The deadlines for sending a request are kept by each connection's thread,
+which waits for the request's bytes with a timeout.)
 
 Whoever finishes first owns the answer: the handler thread when the query ends in time, the
 watchdog when it does not. Both claim the entry with ``dict.pop``, which is atomic.
@@ -24,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -55,7 +53,7 @@ class InFlight:
 
 
 class Watchdog:
-    """Watches the deadlines of the queries in flight in this process, its memory and its requests."""
+    """Watches the deadlines of the queries in flight in this process, and its memory."""
 
     def __init__(self, time_limit: float, on_expired: Callable[[], None], memory_limit: int = 0) -> None:
         self.time_limit = time_limit
@@ -63,7 +61,6 @@ class Watchdog:
         self.baseline = 0
         self._on_expired = on_expired
         self._inflight: dict[int, InFlight] = {}
-        self._requests: dict[int, tuple[float, socket.socket, bytes]] = {}
         self._cancelled: set[int] = set()
         self._tokens = itertools.count()
         self._stopped = threading.Event()
@@ -102,16 +99,6 @@ class Watchdog:
         """How many queries are in flight."""
         return len(self._inflight)
 
-    def expect_request(self, connection: socket.socket, seconds: float, answer: bytes = b"") -> None:
-        """Close ``connection`` unless :meth:`request_read` is called within ``seconds``.
-
-        ``answer`` (a complete HTTP response) is sent, if the socket takes it at once, before closing.
-        """
-        self._requests[id(connection)] = (time.monotonic() + seconds, connection, answer)
-
-    def request_read(self, connection: socket.socket) -> None:
-        self._requests.pop(id(connection), None)
-
     def _watch(self) -> None:
         while not self._stopped.wait(self._tick):
             now = time.monotonic()
@@ -128,13 +115,6 @@ class Watchdog:
                     self._on_expired()  # first: stop taking connections, so no new client lands here
                     with contextlib.suppress(OSError):  # a client that has gone changes nothing
                         entry.answer_timeout()
-            for key, (deadline, connection, answer) in list(self._requests.items()):
-                if deadline <= now and self._requests.pop(key, None) is not None:
-                    with contextlib.suppress(OSError):
-                        if answer:
-                            connection.send(answer, socket.MSG_DONTWAIT)
-                    with contextlib.suppress(OSError):
-                        connection.shutdown(socket.SHUT_RDWR)
             if self.memory_limit and self._inflight and resident_bytes() - self.baseline > self.memory_limit:
                 self._over_memory()
 
