@@ -98,7 +98,7 @@ def run_checks(store: ox.Store, directory: Path | None = None) -> CheckReport:
         severity = check.field("severity", "error").lower()
         if severity not in ("error", "warning"):
             raise UsageError(f"{check.path}: severity must be 'error' or 'warning', not '{severity}'")
-        result = run_query(store, check.text, source=str(check.path))
+        result = run_query(store, check.text, source=str(check.path), isolated=False)
         if not isinstance(result, ox.QuerySolutions):
             raise UsageError(f"{check.path}: a check must be a SELECT query")
         rows = sorted(

@@ -166,15 +166,18 @@ def describe_syntax_error(exc: SyntaxError, text: str) -> str:
     return f"{detail} at {line_no}:{column}"
 
 
-def run_query(store: ox.Store, text: str, source: str = "query") -> QueryResult:
+def run_query(store: ox.Store, text: str, source: str = "query", isolated: bool = True) -> QueryResult:
     """Run SPARQL against ``store``; a syntax error becomes a one-line :class:`UsageError`.
 
-    The project's prefixes (``skos:``, ``cx:``, ``cxg:`` …) are predeclared. Where the system
-    can fork, the query is evaluated in a child process that is sealed from the network (no
-    ``SERVICE`` call can leave the machine) and whose crash (an engine abort) is reported as a
-    one-line error instead of ending this process. A query nested too deeply for the engine's
-    parser is refused before it is parsed.
+    The project's prefixes (``skos:``, ``cx:``, ``cxg:`` …) are predeclared. A query from a user
+    (``isolated``, the default) is evaluated, where the system can fork, in a child process that
+    is sealed from the network (no ``SERVICE`` call can leave the machine) and whose crash (an
+    engine abort) is reported as a one-line error instead of ending this process; a query nested
+    too deeply for the engine's parser is refused before it is parsed. cxgraph's own queries
+    (the checks) pass ``isolated=False`` and run in this process, saving a fork per query.
     """
+    if not isolated:
+        return _evaluate_here(store, text, source)
     from .server.guard import TooComplex, check_structure
 
     try:
