@@ -22,7 +22,8 @@ import pyoxigraph as ox
 from .checks import CheckReport
 from .errors import ChecksFailed, UsageError
 from .lookup import ConceptName, resolve_name
-from .namespaces import CX, CXG, DCT, OWL, PREFIXES, RDF, SKOS, compact_iri
+from .namespaces import CX, CXG, DCT, PREFIXES, RDF, SKOS, compact_iri
+from .vocab import deprecated_concepts
 
 if TYPE_CHECKING:
     import rdflib
@@ -437,7 +438,7 @@ _HIERARCHY = frozenset({SKOS + "broader", SKOS + "narrower", SKOS + "broaderTran
 
 
 def _concept_names(store: ox.Store) -> list[ConceptName]:
-    deprecated = _deprecated(store)
+    deprecated = deprecated_concepts(store)
     names = []
     concepts = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"),
                                                                    ox.NamedNode(SKOS + "Concept"), _DEFAULT)
@@ -451,12 +452,6 @@ def _concept_names(store: ox.Store) -> list[ConceptName]:
             others += [v for values in _literals(store, node, prop).values() for v in values]
         names.append(ConceptName(_slug(iri), iri, pref[0] if pref else _slug(iri), tuple(others)))
     return names
-
-
-def _deprecated(store: ox.Store) -> set[str]:
-    return {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(OWL + "deprecated"), None, _DEFAULT)
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)
-            and q.object.value in ("true", "1")}
 
 
 def _literals(store: ox.Store, node: ox.NamedNode, prop: ox.NamedNode) -> dict[str, tuple[str, ...]]:
@@ -559,7 +554,7 @@ def concept(ident: str, ontology_dir: str | Path | None = None) -> ConceptRecord
         facts={k: tuple(sorted(v)) for k, v in sorted(facts.items())},
         notes={k: tuple(sorted(v)) for k, v in sorted(note_sets.items()) if v},
         sources=tuple(sources),
-        deprecated=found.iri in _deprecated(store),
+        deprecated=found.iri in deprecated_concepts(store),
     )
 
 

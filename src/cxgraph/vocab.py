@@ -9,9 +9,10 @@ import pyoxigraph as ox
 
 from .canonical import rename_blank_nodes
 from .errors import InputError, VocabularyError
+from .namespaces import OWL
 from .resources import default_ontology_dir
 
-__all__ = ["Vocabulary", "load_vocabulary", "ontology_files"]
+__all__ = ["Vocabulary", "deprecated_concepts", "load_vocabulary", "ontology_files"]
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,19 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
             raise VocabularyError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     rename_blank_nodes(store)
     return Vocabulary(store=store, files=files)
+
+
+_DEPRECATED = ox.NamedNode(OWL + "deprecated")
+
+
+def deprecated_concepts(store: ox.Store) -> set[str]:
+    """The IRIs marked ``owl:deprecated true`` (either boolean spelling) in ``store``'s default graph.
+
+    The one reading of deprecation that the view, the import matcher, the library API and the
+    site share: deprecated concepts keep their IRIs in the exports but are not drawn or matched.
+    """
+    return {
+        q.subject.value
+        for q in store.quads_for_pattern(None, _DEPRECATED, None, ox.DefaultGraph())
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal) and q.object.value in ("true", "1")
+    }

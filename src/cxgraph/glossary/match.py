@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
-from ..namespaces import DCT, OWL, RDF, SKOS
+from ..namespaces import DCT, RDF, SKOS
+from ..vocab import deprecated_concepts
 from .entries import Entry, normalise, normalised_key
 
 __all__ = ["FUZZY_THRESHOLD", "MATCH_KINDS", "Match", "VocabularyIndex", "match_entries", "match_entry"]
@@ -81,11 +82,7 @@ class VocabularyIndex:
         concept that replaced them.
         """
         index = cls()
-        deprecated = {
-            q.subject.value
-            for q in store.quads_for_pattern(None, ox.NamedNode(OWL + "deprecated"), None)
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal) and q.object.value == "true"
-        }
+        deprecated = deprecated_concepts(store)
         concepts = {
             q.subject.value
             for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(SKOS + "Concept"))

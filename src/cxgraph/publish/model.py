@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import CX, CXG, DCT, FOAF, OWL, RDF, RDFS, SCHEMA, SKOS
-from ..view.model import build_model
+from ..view.model import ViewModel, build_model
+from ..vocab import deprecated_concepts
 
 __all__ = ["Collection", "Entry", "Label", "Scheme", "SiteModel", "build_site_model", "slug_of"]
 
@@ -154,6 +155,8 @@ class SiteModel:
     entries: dict[str, Entry]
     collections: dict[str, Collection]
     tops: list[str]
+    view: ViewModel
+    """The graph view's model the entries were read from (the site renders its page from it)."""
 
     def live(self) -> list[Entry]:
         """The concepts that are not deprecated, by preferred label."""
@@ -298,12 +301,10 @@ def build_site_model(store: ox.Store) -> SiteModel:
     slug_iri = {c.id: c.iri for c in view.concepts}
     typed = _iris([q.subject for q in store.quads_for_pattern(None, _TYPE, _n(SKOS + "Concept"), _DEFAULT)])
     entries: dict[str, Entry] = {}
+    retired = deprecated_concepts(store)
     for iri in typed:
         node = _n(iri)
-        deprecated = any(
-            isinstance(t, ox.Literal) and t.value in ("true", "1")
-            for t in _objects(store, node, _n(OWL + "deprecated"))
-        )
+        deprecated = iri in retired
         labels = _labels(store, node)
         pref = _best(_objects(store, node, _PREF)) or slug_of(iri)
         entry = Entry(
@@ -358,4 +359,4 @@ def build_site_model(store: ox.Store) -> SiteModel:
         entry.collections = sorted(member_of.get(iri, ()), key=lambda c: collections[c].label.casefold())
 
     tops = sorted((e.iri for e in entries.values() if e.top), key=lambda i: (entries[i].label.casefold(), i))
-    return SiteModel(_scheme(store), entries, collections, tops)
+    return SiteModel(_scheme(store), entries, collections, tops, view)

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from ..atomic import StagedFiles
 from ..export import render_exports, take_snapshot
 from ..namespaces import CXG, PREFIXES
-from ..view import render_view
+from ..view.page import render_model
 from .model import Entry, SiteModel, build_site_model, slug_of
 
 __all__ = ["RDF_FORMATS", "build_site"]
@@ -533,7 +533,7 @@ def _write_site(
         extra_files=("cxgraph.html",),
         base_url=base + "downloads/",
     )
-    w.write("downloads/cxgraph.html", render_view(store))
+    w.write("downloads/cxgraph.html", render_model(model.view))
     downloads = {name[len("downloads/") :]: size for name, size in w.sizes.items() if name.startswith("downloads/")}
     say(f"{len(model.entries)} concept pages")
     for entry in model.entries.values():

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import CX, CXG, DCT, FOAF, OWL, RDF, RDFS, SKOS
+from ..vocab import deprecated_concepts
 
 __all__ = [
     "NOTE_PROPERTIES",
@@ -61,7 +62,6 @@ _HAS_TOP = _n(SKOS + "hasTopConcept")
 _SUB_PROPERTY = _n(RDFS + "subPropertyOf")
 _INVERSE = _n(OWL + "inverseOf")
 _SYMMETRIC = _n(OWL + "SymmetricProperty")
-_DEPRECATED = _n(OWL + "deprecated")
 _LABEL = _n(RDFS + "label")
 _SOURCE = _n(DCT + "source")
 _TITLE = _n(DCT + "title")
@@ -362,11 +362,7 @@ def build_model(store: ox.Store) -> ViewModel:
     title, version = _scheme_title(store)
     props = _Properties(store)
     # Deprecated concepts stay in the exports (their IRIs keep resolving) but are not drawn.
-    deprecated = {
-        _iri(q.subject)
-        for q in store.quads_for_pattern(None, _DEPRECATED, None, _DEFAULT)
-        if isinstance(q.object, ox.Literal) and q.object.value == "true"
-    }
+    deprecated = deprecated_concepts(store)
     concepts_typed = {_iri(q.subject) for q in store.quads_for_pattern(None, _TYPE, _CONCEPT, _DEFAULT)}
     concept_nodes = sorted(concepts_typed - {""} - deprecated)
     slugs = _assign_slugs(concept_nodes)
