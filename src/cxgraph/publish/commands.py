@@ -109,6 +109,7 @@ def glossary_command(ontology_dir: Path | None, fmt: str, out_file: Path, lang: 
     (term, acronyms, synonyms, definition, facts, see also) with a "see" entry for every
     alternative label, a hierarchical listing and a permuted (KWIC) index.
     """
+    from ..atomic import write_bytes_atomic
     from ..pipeline import complete_store
     from .glossary import render_glossary, write_pdf
 
@@ -121,8 +122,7 @@ def glossary_command(ontology_dir: Path | None, fmt: str, out_file: Path, lang: 
             say("printing the PDF with Chromium")
             write_pdf(text, out_file)
         else:
-            out_file.parent.mkdir(parents=True, exist_ok=True)
-            out_file.write_text(text, encoding="utf-8")
+            write_bytes_atomic(out_file, text.encode("utf-8"))
     except CxgraphError as error:
         _fail(error)
     except OSError as error:

@@ -172,12 +172,14 @@ def write_pdf(html: str, out_file: Path, chromium: str = "/usr/bin/chromium") ->
     """Print the HTML glossary to PDF with headless Chromium (through Playwright)."""
     from playwright.sync_api import sync_playwright
 
-    out_file.parent.mkdir(parents=True, exist_ok=True)
+    from ..atomic import write_bytes_atomic
+
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
         try:
             page = browser.new_page()
             page.set_content(html, wait_until="load")
-            page.pdf(path=str(out_file), format="A4", print_background=True, outline=True)
+            pdf = page.pdf(format="A4", print_background=True, outline=True)
         finally:
             browser.close()
+    write_bytes_atomic(out_file, pdf)  # a failed print leaves an earlier PDF as it was

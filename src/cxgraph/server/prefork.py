@@ -193,13 +193,12 @@ class WorkerLink:
                     sock.close()
                 return None
             kind, slot = _MESSAGE.unpack(data)
-            for extra in fds[1:]:
+            for extra in fds[1:]:  # one connection per message; anything more is closed
                 os.close(extra)
             if kind == b"A" and fds:
                 received.append((slot, socket.socket(fileno=fds[0])))
-            else:
-                for fd in fds:
-                    os.close(fd)
+            elif fds:
+                os.close(fds[0])
 
     def _tell(self, kind: bytes, slot: int = -1) -> None:
         with contextlib.suppress(OSError):

@@ -308,21 +308,18 @@ class _Api:
     def _transitive_head(self, uri: str, key: str) -> dict[str, Any]:
         return {"@context": {**_CONTEXT, key: {"@id": f"skos:{key}", "@container": "@index"}}, "uri": uri}
 
-    def broader_transitive(self) -> dict[str, Any]:
+    def _transitive(self, key: str, direct: str, step: Callable[[Entry], list[str]]) -> dict[str, Any]:
         e = self.concept()
         items = {
-            i: {**self.ref(i), "broader": self.m.sorted_iris(self.m.entries[i].broader)}
-            for i in self._closure(e.iri, lambda x: x.broader)
+            i: {**self.ref(i), direct: self.m.sorted_iris(step(self.m.entries[i]))} for i in self._closure(e.iri, step)
         }
-        return {**self._transitive_head(e.iri, "broaderTransitive"), "broaderTransitive": items}
+        return {**self._transitive_head(e.iri, key), key: items}
+
+    def broader_transitive(self) -> dict[str, Any]:
+        return self._transitive("broaderTransitive", "broader", lambda x: x.broader)
 
     def narrower_transitive(self) -> dict[str, Any]:
-        e = self.concept()
-        items = {
-            i: {**self.ref(i), "narrower": self.m.sorted_iris(self.m.entries[i].narrower)}
-            for i in self._closure(e.iri, lambda x: x.narrower)
-        }
-        return {**self._transitive_head(e.iri, "narrowerTransitive"), "narrowerTransitive": items}
+        return self._transitive("narrowerTransitive", "narrower", lambda x: x.narrower)
 
     def children(self) -> dict[str, Any]:
         e = self.concept()

@@ -1,4 +1,4 @@
-"""The per-process limits: a time limit per query, a memory cap, and deadlines per request.
+"""The per-process limits: a time limit per query and a memory cap.
 
 A pyoxigraph query runs in Rust with the GIL released and cannot be interrupted. Each
 worker process therefore runs one watchdog thread that looks at the queries in flight; when
