@@ -181,6 +181,14 @@ def check(ontology_dir: Path | None, quiet: bool) -> None:
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their descriptions.")
 @click.option(
+    "--lang",
+    "language",
+    metavar="TAG",
+    help="Answer in this language (en, es, fr, de, pt-BR): sets a named query's ?lang and keeps, of rows "
+    "that differ only in their text's language, those in TAG (English where TAG has none). "
+    "Without it, named queries answer in English and SPARQL text in every language.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml"]),
@@ -194,6 +202,7 @@ def query(
     sparql_text: str | None,
     params: tuple[str, ...],
     list_queries: bool,
+    language: str | None,
     fmt: str | None,
     ontology_dir: Path | None,
 ) -> None:
@@ -207,9 +216,11 @@ def query(
       cxgraph query --list
       cxgraph query nps-categories
       cxgraph query synonyms-of-term --param term=CSAT
+      cxgraph query queue-metrics --lang es
       cxgraph query --sparql 'SELECT ?c WHERE { ?c skos:altLabel "CSAT"@en }' --format json
     """
     from .query import bind_parameters, format_result, list_named_queries, resolve_query, run_query
+    from .query_language import bind_language, narrow, resolve_language
 
     try:
         if list_queries:
@@ -235,8 +246,11 @@ def query(
                 raise UsageError(f"--param {bad[0]!r}: write it as NAME=VALUE, e.g. --param term=CSAT")
             text = bind_parameters(text, {n.strip().lstrip("?"): v for n, _, v in pairs}, source)
         store = _query_store(ontology_dir)
+        tag = resolve_language(store, language) if language else None
+        if tag and not any(p.partition("=")[0].strip().lstrip("?") == "lang" for p in params):
+            text = bind_language(text, tag)
         result = run_query(store, text, source=source)
-        data = format_result(result, fmt)
+        data = format_result(narrow(result, tag) if tag else result, fmt)
     except CxgraphError as error:
         _fail(error)
     sys.stdout.buffer.write(data)

@@ -1,68 +1,117 @@
-"""A CSV table with one row per concept, for people who live in spreadsheets."""
+"""A CSV table with one row per concept, for people who live in spreadsheets.
+
+The first seven columns are the same for every vocabulary: ``iri``, then ``prefLabel``,
+``altLabels`` and ``definition`` in the fallback language (English), then ``broader``,
+``related`` and ``sources``. Each further language the scheme declares adds its own column set at
+the end, ``prefLabel@es``, ``altLabels@es``, ``definition@es`` and so on, so a table keeps its
+meaning when a language is added. Regional variants (``en-GB``, ``es-419``, ``pt-PT``) are
+alternative labels of their language's set.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ..namespaces import DCT, RDF, SKOS
+from ..languages import Languages, languages_from
+from ..namespaces import CX, DCT, RDF, SKOS
 from .snapshot import Node, Snapshot, Term
 
-__all__ = ["CSV_COLUMNS", "CsvWriter", "to_csv"]
+__all__ = ["CSV_COLUMNS", "CsvWriter", "csv_columns", "to_csv"]
 
 CSV_COLUMNS = ("iri", "prefLabel", "altLabels", "definition", "broader", "related", "sources")
+#: The columns one language adds, in order.
+LANGUAGE_COLUMNS = ("prefLabel", "altLabels", "definition")
 _SEPARATOR = " | "
 _TYPE = RDF + "type"
 _CONCEPT = SKOS + "Concept"
-_COLUMN_OF = {
-    SKOS + "prefLabel": 1,
-    SKOS + "altLabel": 2,
-    SKOS + "definition": 3,
-    SKOS + "broader": 4,
-    SKOS + "related": 5,
-    DCT + "source": 6,
-}
+_SCHEME = SKOS + "ConceptScheme"
+_TEXT = {SKOS + "prefLabel": "prefLabel", SKOS + "altLabel": "altLabels", SKOS + "definition": "definition"}
+_LINKS = {SKOS + "broader": "broader", SKOS + "related": "related", DCT + "source": "sources"}
+_DECLARED = DCT + "language"
+_PARTIAL = CX + "partialLanguage"
+
+
+def csv_columns(languages: Languages) -> list[str]:
+    """The header row for a vocabulary that speaks ``languages``."""
+    others = [tag for tag in languages.declared if tag != languages.fallback]
+    return [*CSV_COLUMNS, *(f"{column}@{tag}" for tag in others for column in LANGUAGE_COLUMNS)]
 
 
 class CsvWriter:
-    """Builds the table one subject at a time; subjects that are not concepts are skipped."""
+    """Builds the table one subject at a time; subjects that are not concepts are skipped.
 
-    def __init__(self, language: str = "en") -> None:
-        self._language = language
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
-        self._rows: list[list[str]] = []
+    The declared languages are read from the scheme as its subject passes by, so the column
+    sets are laid out only in :meth:`finish`.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[str, dict[tuple[str, str], list[str]]]] = []
+        self._declared: list[str] = []
+        self._partial: list[str] = []
 
     def add(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> None:
         if not isinstance(subject, ox.NamedNode):
             return
-        is_concept = False
-        cells: list[list[str]] = [[] for _ in CSV_COLUMNS]
+        kinds = {o.value for p, o in pairs if p.value == _TYPE and isinstance(o, ox.NamedNode)}
+        if _SCHEME in kinds:
+            for p, o in pairs:
+                if p.value in (_DECLARED, _PARTIAL) and isinstance(o, ox.Literal | ox.NamedNode):
+                    tag = o.value if isinstance(o, ox.Literal) else o.value.rstrip("/").rsplit("/", 1)[-1]
+                    (self._declared if p.value == _DECLARED else self._partial).append(tag)
+        if _CONCEPT not in kinds:
+            return
+        cells: dict[tuple[str, str], list[str]] = defaultdict(list)
         for p, o in pairs:
-            if p.value == _TYPE:
-                is_concept = is_concept or (isinstance(o, ox.NamedNode) and o.value == _CONCEPT)
+            if isinstance(o, ox.BlankNode):
                 continue
-            column = _COLUMN_OF.get(p.value)
-            if column is None or isinstance(o, ox.BlankNode):
+            if p.value in _LINKS:
+                cells[(_LINKS[p.value], "")].append(o.value)
+            elif p.value in _TEXT and isinstance(o, ox.Literal):
+                cells[(_TEXT[p.value], (o.language or "").lower())].append(o.value)
+        self._rows.append((subject.value, cells))
+
+    @staticmethod
+    def _by_language(cells: dict[tuple[str, str], list[str]], languages: Languages) -> dict[tuple[str, str], list[str]]:
+        """Each text value under the declared language it belongs to; links under ``""``."""
+        out: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for (column, tag), values in cells.items():
+            if column in _LINKS.values():
+                out[(column, "")].extend(values)
                 continue
-            if isinstance(o, ox.Literal) and o.language and o.language != self._language:
+            owner = languages.owner(tag) if tag else languages.fallback
+            # A preferred label or definition belongs to its exact language only.
+            if owner is None or (column != "altLabels" and tag and tag != owner.lower()):
                 continue
-            cells[column].append(o.value)
-        if is_concept:
-            self._rows.append([subject.value, *(_SEPARATOR.join(sorted(c)) for c in cells[1:])])
+            out[(column, owner)].extend(values)
+        return out
 
     def finish(self) -> bytes:
         """Concepts in IRI order; several values in one cell are joined with " | "."""
-        self._writer.writerow(CSV_COLUMNS)
-        self._writer.writerows(sorted(self._rows))
-        return self._buffer.getvalue().encode("utf-8")
+        languages = languages_from(self._declared, self._partial)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(csv_columns(languages))
+        others = [tag for tag in languages.declared if tag != languages.fallback]
+        for iri, cells in sorted(self._rows, key=lambda row: row[0]):
+            by_language = self._by_language(cells, languages)
+
+            def cell(column: str, tag: str, found: dict[tuple[str, str], list[str]] = by_language) -> str:
+                return _SEPARATOR.join(sorted(set(found.get((column, tag), []))))
+
+            row = [iri, *(cell(c, languages.fallback) for c in LANGUAGE_COLUMNS)]
+            row += [cell(c, "") for c in _LINKS.values()]
+            row += [cell(c, tag) for tag in others for c in LANGUAGE_COLUMNS]
+            writer.writerow(row)
+        return buffer.getvalue().encode("utf-8")
 
 
-def to_csv(snapshot: Snapshot, language: str = "en") -> bytes:
+def to_csv(snapshot: Snapshot) -> bytes:
     """One row per concept of the snapshot."""
-    writer = CsvWriter(language)
+    writer = CsvWriter()
     for subject, pairs in snapshot.subjects():
         writer.add(subject, pairs)
     return writer.finish()

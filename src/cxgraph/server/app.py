@@ -12,6 +12,7 @@ by :mod:`cxgraph.server.watchdog`.
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import json
 import os
@@ -30,7 +31,9 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
+from ..languages import declared_languages, language_name, parse_accept_language
 from ..namespaces import PREFIXES
+from ..query_language import bind_language
 from . import rest
 from .description import service_description
 from .engine import Job, evaluate, evaluate_in_child
@@ -92,10 +95,33 @@ class Endpoint:
         self.config = config
         self.store = store  # loaded once, before the fork: workers share it copy-on-write
         self.triple_count = len(store)
-        self.page = files("cxgraph.server").joinpath("page.html").read_bytes()
+        self.languages = declared_languages(store)
+        self._page = files("cxgraph.server").joinpath("page.html").read_text(encoding="utf-8")
+        self._pages: dict[str, bytes] = {}
         self.queries_json = json.dumps(list(config.named_queries), ensure_ascii=False).encode("utf-8")
         self._descriptions: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
+
+    def page(self, accept_language: str | None) -> bytes:
+        """The query page, its language menu set to the best match of ``Accept-Language``."""
+        chosen = ""
+        for tag in parse_accept_language(accept_language or ""):
+            found = self.languages.resolve(tag)
+            if found:
+                chosen = found
+                break
+        with self._lock:
+            cached = self._pages.get(chosen)
+        if cached is None:
+            options = ['<option value="all">all languages</option>'] + [
+                f'<option value="{html.escape(tag)}"{" selected" if tag == chosen else ""}>'
+                f"{html.escape(language_name(tag))} ({html.escape(tag)})</option>"
+                for tag in self.languages.declared
+            ]
+            cached = self._page.replace("<!-- languages -->", "".join(options)).encode("utf-8")
+            with self._lock:
+                self._pages[chosen] = cached
+        return cached
 
     def description(self, endpoint: str, media_type: str) -> bytes:
         """The service description in ``media_type``, rendered once per endpoint IRI."""
@@ -603,8 +629,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(
                 200,
                 "text/html",
-                self.endpoint.page,
+                self.endpoint.page(self.headers.get("Accept-Language")),
                 {
+                    "Vary": "Accept-Language",
                     "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
                     "style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
                 },
@@ -697,7 +724,18 @@ class _Handler(BaseHTTPRequestHandler):
                 f"{', '.join(RESULTS_TYPES)} and CONSTRUCT/DESCRIBE as {', '.join(GRAPH_TYPES)}",
             )
             return
-        job = Job(request.query, results_format, graph_format, request.default_graphs, request.named_graphs)
+        text, language = request.query, None
+        if request.language and request.language.lower() != "all":
+            language = self.endpoint.languages.resolve(request.language)
+            if language is None:
+                self._error(
+                    400,
+                    f"no language '{request.language}' in this vocabulary; lang= takes one of "
+                    f"{', '.join(self.endpoint.languages.declared)} or 'all'",
+                )
+                return
+            text = bind_language(text, language)
+        job = Job(text, results_format, graph_format, request.default_graphs, request.named_graphs, language)
         watchdog = self.server.watchdog
         config = self.endpoint.config
         if uses_order_by(request.query):  # the engine's sort can abort the process: run it in a child

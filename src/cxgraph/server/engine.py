@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from ..query import describe_syntax_error
+from ..query_language import narrow
 
 __all__ = ["Job", "Outcome", "evaluate", "evaluate_in_child"]
 
@@ -43,6 +44,7 @@ class Job:
     graph_format: str | None  # media type for CONSTRUCT/DESCRIBE, None if the client accepts none
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    language: str | None = None  # a declared language: the answer is narrowed to it (lang=)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,9 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
         return Outcome(400, "text/plain", f"query failed: {exc}".encode())
     writer = _CappedWriter(max_bytes)
     try:
-        if isinstance(result, ox.QueryTriples):
+        if job.language:
+            result = cast(Any, narrow(result, job.language))
+        if isinstance(result, ox.QueryTriples | list):
             if job.graph_format is None:
                 return _not_acceptable("CONSTRUCT/DESCRIBE", "text/turtle, application/n-triples, application/ld+json")
             rdf_format = ox.RdfFormat.from_media_type(job.graph_format)

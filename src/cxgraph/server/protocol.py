@@ -82,6 +82,7 @@ class SparqlRequest:
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
     format: str | None
+    language: str | None = None  # the lang= parameter, as given
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -217,6 +218,7 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
         default_graphs=_graph_iris(params, "default-graph-uri"),
         named_graphs=_graph_iris(params, "named-graph-uri"),
         format=fmt.lower() if fmt else None,
+        language=(_single(params, "lang") or "").strip() or None,
     )
 
 
