@@ -30,7 +30,7 @@ def test_report_lists_matched_new_and_ambiguous_terms_with_reasons(cli: CliRunne
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "matched 7 (1 by label, 1 by acronym, 4 by normalised, 1 by fuzzy), new 3, ambiguous 1" in out
-    assert "Degredation" in out and "cxg:degradation [fuzzy 90.9]" in out
+    assert "Degredation" in out and "cxg:degradation [fuzzy 90.9, en]" in out
     assert "NEW (3)" in out and "Warm Transfer" in out
     assert "AMBIGUOUS (1)" in out and "cxg:customer-satisfaction-score" in out
 

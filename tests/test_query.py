@@ -147,7 +147,7 @@ def test_unknown_param_names_the_parameters_the_query_has(cli: CliRunner) -> Non
     done = cli("query", "synonyms-of-term", "--param", "label=CSAT")
     assert done.returncode == 2
     assert "no parameter ?label" in done.stderr
-    assert "its parameters are: term" in done.stderr
+    assert "its parameters are: lang, term" in done.stderr
 
 
 def test_malformed_param_is_a_usage_error(cli: CliRunner) -> None:

@@ -142,8 +142,11 @@ def test_label_lookup_and_search(server: Server) -> None:
     (label,) = sparql(f'SELECT ?l WHERE {{ <{CSAT}> skos:prefLabel ?l FILTER(lang(?l) = "en") }}')
     assert rest(server, "cxgraph/label", uri=CSAT)["prefLabel"] == label["l"]
     assert [r["uri"] for r in rest(server, "cxgraph/lookup", label="csat")["result"]] == [CSAT]
-    hits = rest(server, "search", query="CSAT")["results"]
+    hits = rest(server, "search", query="CSAT", lang="en")["results"]
     assert [h["uri"] for h in hits] == [CSAT] and hits[0]["altLabel"] == "CSAT"
+    # Without lang= every language's labels are searched: the acronym is shared, the concept one.
+    everywhere = rest(server, "search", query="CSAT")["results"]
+    assert {h["uri"] for h in everywhere} == {CSAT} and "en" in {h["lang"] for h in everywhere}
     # Wildcards: every concept with a label starting "customer" (case-insensitive), as SPARQL finds them.
     expected = iris(
         "SELECT ?x WHERE { ?x a skos:Concept ; skos:prefLabel|skos:altLabel|skos:hiddenLabel ?l "
@@ -158,7 +161,7 @@ def test_label_lookup_and_search(server: Server) -> None:
     assert {h["uri"] for h in under} == iris(
         f"SELECT ?x WHERE {{ ?x skos:broader+ <{TIER}> FILTER NOT EXISTS {{ ?x owl:deprecated true }} }}"
     )
-    assert rest(server, "search", query="CSAT", lang="fr")["results"] == []
+    assert rest(server, "search", query="CSAT", lang="it")["results"] == []  # a language the vocabulary lacks
     collections = rest(server, "cxgraph/search", query="*", type="skos:Collection")["results"]
     assert {c["uri"] for c in collections} == iris("SELECT ?x WHERE { ?x a skos:Collection }")
 

@@ -223,12 +223,18 @@ class ImportResult:
     patch: Patch
     out_file: Path | None = None
     applied: ApplyResult | None = None
+    language: str = "en"
+    """The glossary's language: the one its entries were matched in."""
+    language_counts: dict[str, int] = field(default_factory=dict)
+    """Per declared language, how many entries met its labels (empty when the language was given)."""
 
     def report(self) -> str:
         """The readable term-by-term report ``cxgraph import`` prints."""
         from .glossary import render_report
 
-        return render_report(self.glossary, self.matches, self.index, self.source_title)
+        return render_report(
+            self.glossary, self.matches, self.index, self.source_title, self.language, self.language_counts
+        )
 
     def json(self) -> str:
         """The JSON array ``cxgraph import --json`` prints, one object per entry."""
@@ -246,6 +252,7 @@ def import_glossary(
     out_file: str | Path | None = None,
     apply: bool = False,
     max_size: int | str = "50M",
+    language: str | None = None,
 ) -> ImportResult:
     """Read a team's glossary, match it onto the vocabulary and build its Turtle patch.
 
@@ -253,14 +260,18 @@ def import_glossary(
     glossary's own title line, else the file name. ``out_file`` writes the patch there;
     ``apply=True`` writes it to ``ontology/imports/<source>.ttl`` too, only if every check
     still passes (an installed copy of the vocabulary is never edited: pass ``ontology_dir``).
-    Both are written all or nothing. Raises :class:`~cxgraph.errors.VocabularyError` when the
-    patch would break a check, :class:`~cxgraph.errors.InputError` or
-    :class:`~cxgraph.errors.UsageError` for an unusable glossary or an unwritable file.
+    Both are written all or nothing. ``language`` is the glossary's language (a declared one,
+    such as ``es``); by default it is detected from the labels the entries meet. Raises
+    :class:`~cxgraph.errors.VocabularyError` when the patch would break a check,
+    :class:`~cxgraph.errors.InputError` or :class:`~cxgraph.errors.UsageError` for an unusable
+    glossary or an unwritable file.
     """
     from .atomic import write_files_atomic
     from .glossary import VocabularyIndex, build_patch, match_entries, read_glossary
     from .glossary.apply import check_patch, write_error
     from .glossary.decode import parse_size
+    from .glossary.match import detect_language
+    from .query_language import resolve_language
     from .vocab import load_vocabulary
 
     source = Path(file)
@@ -271,11 +282,15 @@ def import_glossary(
     limit = parse_size(max_size) if isinstance(max_size, str) else max_size
     glossary = read_glossary(source, fmt, limit)
     vocabulary = load_vocabulary(ontology)
-    index = VocabularyIndex.from_store(vocabulary.store)
+    if language is None:
+        chosen, counts = detect_language(glossary.entries, vocabulary.store)
+    else:
+        chosen, counts = resolve_language(vocabulary.store, language), {}
+    index = VocabularyIndex.from_store(vocabulary.store, chosen)
     matches = tuple(match_entries(glossary.entries, index))
     given = source_title.strip() if source_title else ""
     title = given or glossary.title or source.stem
-    patch = build_patch(matches, index, title, origin=source.name)
+    patch = build_patch(matches, index, title, origin=source.name, language=chosen)
     applied = check_patch(patch, ontology, vocabulary) if apply else None
     # The patch file and the applied import are written together, all or nothing: each in full
     # to a temporary file first, then renamed into place, so a full disk leaves no trace of either.
@@ -286,7 +301,7 @@ def import_glossary(
         write_files_atomic(outputs)
     except OSError as exc:
         raise write_error(exc) from exc
-    return ImportResult(glossary, matches, index, title, patch, out, applied)
+    return ImportResult(glossary, matches, index, title, patch, out, applied, chosen, counts)
 
 
 # ---------------------------------------------------------------------------------------------

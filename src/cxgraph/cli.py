@@ -418,11 +418,13 @@ def push(url: str, ontology_dir: Path | None, graph_file: Path | None, graph_iri
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array, one object per entry, not the report.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the Turtle patch here.")
 @click.option("--apply", "apply_", is_flag=True, help="Merge the patch into ontology/imports/ if checks still pass.")
+@click.option("--lang", "language", metavar="TAG",
+              help="The glossary's language (en, es, fr, de, pt-BR); default: the one whose labels most terms meet.")
 @click.option("--max-size", "max_size", metavar="SIZE", default="50M", show_default=True,
               help="Largest glossary file to read: bytes, or with K, M or G (e.g. 200M).")
 @ontology_option
 def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_file: Path | None, apply_: bool,
-            max_size: str, ontology_dir: Path | None) -> None:
+            language: str | None, max_size: str, ontology_dir: Path | None) -> None:
     """Read a team's glossary and show, term by term, how it maps onto the vocabulary.
 
     Extracts (term, acronym, definition) entries from FILE (plain text, Markdown or CSV), matches
@@ -430,11 +432,14 @@ def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_f
     ambiguous terms. --out writes a reviewable Turtle patch (the new source, dct:source and
     labels on matched concepts, new terms as cx:Candidate concepts). --apply writes that patch
     to ontology/imports/<source>.ttl, all or nothing, only if 'cxgraph check' still passes.
-    Without --apply nothing in ontology/ changes.
+    Without --apply nothing in ontology/ changes. A glossary in Spanish, French, German or
+    Brazilian Portuguese is matched through that language's labels (detected, or --lang); the
+    report says which language it matched in.
 
     \b
     Examples:
       cxgraph import team-glossary.txt
+      cxgraph import glosario.md --lang es
       cxgraph import glossary.csv --json
       cxgraph import glossary.md --source-title "Acme support glossary" --out acme.ttl
     """
@@ -442,7 +447,7 @@ def import_(file: Path, source_title: str | None, fmt: str, as_json: bool, out_f
 
     try:
         result = import_glossary(file, ontology_dir, source_title=source_title, fmt=fmt, out_file=out_file,
-                                 apply=apply_, max_size=max_size)
+                                 apply=apply_, max_size=max_size, language=language)
     except CxgraphError as error:
         _fail(error)
     click.echo(result.json() if as_json else result.report(), nl=False)

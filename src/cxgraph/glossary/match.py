@@ -12,6 +12,13 @@ The steps, in order; the first that finds anything decides:
    never match this way);
 5. otherwise ``none``.
 
+A glossary is matched in one language: the labels of that language (its regional variants
+included) and untagged labels. :func:`detect_language` picks the declared language whose labels
+the most entries meet exactly (English on a tie), unless the caller names one. An entry that
+finds nothing in the glossary's language still matches an exact label or acronym of another
+language (a Spanish glossary that writes "Chatbot" or "NPS"); :attr:`Match.language` says in
+which language the matching label is.
+
 When the term and the acronym name two different concepts, or a label or acronym belongs to
 two concepts, or two concepts tie for the best fuzzy score, the entry is ``ambiguous`` and the
 candidates are listed, never guessed.
@@ -27,11 +34,20 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
+from ..languages import canonical_tag, declared_languages, primary_subtag
 from ..namespaces import DCT, RDF, SKOS
 from ..vocab import deprecated_concepts
 from .entries import Entry, normalise, normalised_key
 
-__all__ = ["FUZZY_THRESHOLD", "MATCH_KINDS", "Match", "VocabularyIndex", "match_entries", "match_entry"]
+__all__ = [
+    "FUZZY_THRESHOLD",
+    "MATCH_KINDS",
+    "Match",
+    "VocabularyIndex",
+    "detect_language",
+    "match_entries",
+    "match_entry",
+]
 
 #: The lowest rapidfuzz score (0-100) that counts as a fuzzy match.
 FUZZY_THRESHOLD = 88.0
@@ -58,6 +74,8 @@ class Match:
     """The vocabulary label that matched (for label, acronym, normalised and fuzzy)."""
     candidates: tuple[str, ...] = ()
     """The concepts an ambiguous entry could mean."""
+    language: str = ""
+    """The language tag of the label that matched (empty for no match or an untagged label)."""
 
 
 @dataclass
@@ -73,15 +91,24 @@ class VocabularyIndex:
     subjects: set[str] = field(default_factory=set)
     choices: list[str] = field(default_factory=list)
     choice_owner: list[tuple[str, str]] = field(default_factory=list)
+    tags: dict[tuple[str, str], str] = field(default_factory=dict)
+    language: str | None = None
+    """The language indexed (``None``: every language)."""
+    others: VocabularyIndex | None = None
+    """Every language's labels, for the exact matches an entry may make outside ``language``."""
 
     @classmethod
-    def from_store(cls, store: ox.Store) -> VocabularyIndex:
+    def from_store(cls, store: ox.Store, language: str | None = None, with_others: bool = True) -> VocabularyIndex:
         """Index every live skos:Concept of ``store`` with its labels and sources.
 
-        Deprecated concepts (``owl:deprecated true``) are left out: a term should match the
-        concept that replaced them.
+        With ``language``, only labels in that language (or a regional variant of it) and
+        untagged ones are indexed, and :attr:`others` holds every language's labels. Deprecated
+        concepts (``owl:deprecated true``) are left out: a term should match the concept that
+        replaced them.
         """
-        index = cls()
+        index = cls(language=language)
+        if language is not None and with_others:
+            index.others = cls.from_store(store)
         deprecated = deprecated_concepts(store)
         concepts = {
             q.subject.value
@@ -96,23 +123,28 @@ class VocabularyIndex:
                     continue
                 if not isinstance(label, ox.Literal):
                     continue
-                index.add_label(subject.value, label.value, preferred=predicate.endswith("prefLabel"))
+                tag = label.language or ""
+                if language is not None and tag and primary_subtag(tag) != primary_subtag(language):
+                    continue
+                index.add_label(subject.value, label.value, preferred=predicate.endswith("prefLabel"), language=tag)
         for quad in store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
                 index.sources[quad.subject.value].add(quad.object.value)
         return index
 
-    def add_label(self, concept: str, label: str, preferred: bool = False) -> None:
-        """Index one label of ``concept``."""
+    def add_label(self, concept: str, label: str, preferred: bool = False, language: str = "") -> None:
+        """Index one label of ``concept`` (``language``: its tag)."""
         folded = label.casefold()
         self.exact[folded].add(concept)
         self.shown.setdefault((concept, folded), label)
+        self.tags.setdefault((concept, folded), language)
         key = normalised_key(label)
         if key:
             self.keyed[key].add(concept)
             self.keyed_label.setdefault((concept, key), label)
-        if preferred:
-            self.pref.setdefault(concept, label)
+        wanted = (self.language or "en").lower()
+        if preferred and (concept not in self.pref or (language and language.lower() == wanted)):
+            self.pref[concept] = label
         spaced = normalise(label)
         if len(spaced) >= 4:
             self.choices.append(spaced)
@@ -124,6 +156,10 @@ class VocabularyIndex:
 
     def label_of(self, concept: str, text: str) -> str:
         return self.shown.get((concept, text.casefold()), text)
+
+    def tag_of(self, concept: str, text: str) -> str:
+        """The language tag of the label ``text`` of ``concept``."""
+        return self.tags.get((concept, text.casefold()), "")
 
     def name(self, concept: str) -> str:
         """The preferred label of ``concept`` (or its IRI)."""
@@ -169,6 +205,21 @@ def _fuzzy(entry: Entry, index: VocabularyIndex) -> Match:
 
 def match_entry(entry: Entry, index: VocabularyIndex) -> Match:
     """Match one entry (see the module documentation for the steps)."""
+    found = _match_in(entry, index)
+    if found.kind == "none" and index.others is not None:
+        elsewhere = _match_in(entry, index.others, exact_only=True)
+        if elsewhere.kind in ("label", "acronym"):
+            found = elsewhere
+    if found.concept is not None and found.label is not None:
+        tag = index.tag_of(found.concept, found.label)
+        if not tag and index.others is not None:
+            tag = index.others.tag_of(found.concept, found.label)
+        return Match(found.entry, found.kind, found.concept, found.score, found.reason, found.label,
+                     found.candidates, canonical_tag(tag) if tag else "")
+    return found
+
+
+def _match_in(entry: Entry, index: VocabularyIndex, exact_only: bool = False) -> Match:
     by_label = index.exact.get(entry.term.casefold(), set())
     by_acronym = index.exact.get(entry.acronym.casefold(), set()) if entry.acronym else set()
     if by_label and by_acronym and by_label != by_acronym:
@@ -189,6 +240,8 @@ def match_entry(entry: Entry, index: VocabularyIndex) -> Match:
         concept = next(iter(by_acronym))
         label = index.label_of(concept, entry.acronym)
         return Match(entry, "acronym", concept, 100.0, f'has the acronym "{label}" as a label', label)
+    if exact_only:
+        return Match(entry, "none", None, 0.0, "no label in the vocabulary is this term")
     keyed = index.keyed.get(normalised_key(entry.term), set()) if normalised_key(entry.term) else set()
     if len(keyed) > 1:
         return _ambiguous(entry, keyed, f'"{entry.term}" normalises to a label of {len(keyed)} concepts')
@@ -220,3 +273,20 @@ def _without_generic_word(term: str) -> str | None:
 def match_entries(entries: Iterable[Entry], index: VocabularyIndex) -> list[Match]:
     """Match each entry, in order."""
     return [match_entry(entry, index) for entry in entries]
+
+
+def detect_language(entries: Iterable[Entry], store: ox.Store) -> tuple[str, dict[str, int]]:
+    """The declared language whose labels the most entries meet, and each language's count.
+
+    An entry counts for a language when its term is a label of that language exactly or once
+    normalised; English wins a tie, then the language listed first.
+    """
+    listed = list(entries)
+    counts: dict[str, int] = {}
+    for tag in declared_languages(store).declared:
+        index = VocabularyIndex.from_store(store, tag, with_others=False)
+        counts[tag] = sum(
+            1 for e in listed if index.exact.get(e.term.casefold()) or index.keyed.get(normalised_key(e.term))
+        )
+    best = max(counts, key=lambda tag: (counts[tag], tag == "en"))
+    return best, counts

@@ -32,6 +32,7 @@ from .match import Match, VocabularyIndex
 
 __all__ = ["Patch", "build_patch", "slugify"]
 
+#: The language of the literals a patch writes unless the glossary's language is given.
 LANG = "en"
 _SAFE_LOCAL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 
@@ -61,11 +62,11 @@ def slugify(text: str, fallback: str = "term") -> str:
     return slug[:80].rstrip("-") or fallback
 
 
-def _literal(text: str) -> str:
+def _literal(text: str, language: str = LANG) -> str:
     escaped = (
         text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     )
-    return f'"{escaped}"@{LANG}'
+    return f'"{escaped}"@{language}'
 
 
 def _iri(value: str) -> str:
@@ -110,8 +111,17 @@ def _unique_slug(base: str, index: VocabularyIndex, used: set[str]) -> str:
     return slug
 
 
-def build_patch(matches: Sequence[Match], index: VocabularyIndex, source_title: str, origin: str = "") -> Patch:
-    """The Turtle patch for ``matches``; ``source_title`` names (and gives the slug of) the new source."""
+def build_patch(
+    matches: Sequence[Match], index: VocabularyIndex, source_title: str, origin: str = "", language: str = LANG
+) -> Patch:
+    """The Turtle patch for ``matches``; ``source_title`` names (and gives the slug of) the new source.
+
+    The glossary's terms, acronyms, definitions and title are written in ``language`` (its tag).
+    """
+
+    def lit(text: str) -> str:
+        return _literal(text, language)
+
     source_slug = slugify(source_title, fallback="glossary")
     source = SRC + source_slug
     src = _iri(source)
@@ -137,7 +147,7 @@ def build_patch(matches: Sequence[Match], index: VocabularyIndex, source_title: 
         "",
         "# The glossary this import reads.",
         f"{src} a dct:BibliographicResource ;",
-        f"    dct:title {_literal(source_title)} .",
+        f"    dct:title {lit(source_title)} .",
     ]
     if source in index.subjects:
         warnings.append(f"the source <{source}> is already described in the vocabulary; the patch adds to it")
@@ -158,13 +168,13 @@ def build_patch(matches: Sequence[Match], index: VocabularyIndex, source_title: 
             out.append(_comment(_describe(m)))
             entry = m.entry
             if m.kind == "acronym" and labels.free(entry.term):
-                statements.append(f"skos:altLabel {_literal(entry.term)}")
+                statements.append(f"skos:altLabel {lit(entry.term)}")
                 labels.take(entry.term)
             elif m.kind in ("normalised", "fuzzy") and labels.free(entry.term):
-                statements.append(f"skos:hiddenLabel {_literal(entry.term)}")
+                statements.append(f"skos:hiddenLabel {lit(entry.term)}")
                 labels.take(entry.term)
             if entry.acronym and labels.free(entry.acronym):
-                statements.append(f"skos:altLabel {_literal(entry.acronym)}")
+                statements.append(f"skos:altLabel {lit(entry.acronym)}")
                 labels.take(entry.acronym)
         labels_added += len(statements)
         if source not in index.sources.get(concept, set()):
@@ -190,10 +200,10 @@ def build_patch(matches: Sequence[Match], index: VocabularyIndex, source_title: 
         labels.take(entry.term)
         statements = [
             "a skos:Concept, cx:Candidate",
-            f"skos:prefLabel {_literal(entry.term)}",
+            f"skos:prefLabel {lit(entry.term)}",
         ]
         if entry.acronym and labels.free(entry.acronym):
-            statements.append(f"skos:altLabel {_literal(entry.acronym)}")
+            statements.append(f"skos:altLabel {lit(entry.acronym)}")
             labels.take(entry.acronym)
         statements += ["skos:inScheme cxg:vocabulary", f"dct:source {src}"]
         statements.append(
@@ -204,7 +214,7 @@ def build_patch(matches: Sequence[Match], index: VocabularyIndex, source_title: 
             )
         )
         if entry.definition:
-            statements.append(f"skos:note [ rdf:value {_literal(entry.definition)} ; dct:source {src} ]")
+            statements.append(f"skos:note [ rdf:value {lit(entry.definition)} ; dct:source {src} ]")
         out += ["", _comment(_describe(m)), f"{_iri(concept)} " + " ;\n    ".join(statements) + " ."]
 
     if ambiguous:

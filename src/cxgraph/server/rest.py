@@ -192,7 +192,9 @@ class _Api:
         if parent:
             below = self._descendants(parent)
             ancestors_ok = below.__contains__
+        lang = lang.lower()
         for kind, label_lang, value, entry in candidates:
+            label_lang = label_lang.lower()
             if lang and label_lang and label_lang != lang and not label_lang.startswith(lang + "-"):
                 continue
             if not pattern.fullmatch(value):
@@ -217,7 +219,7 @@ class _Api:
             hit: dict[str, Any] = {
                 "uri": entry.iri,
                 "type": ["skos:Concept"],
-                "prefLabel": entry.label,
+                "prefLabel": _pref_in(entry, label_lang or lang),
                 "lang": label_lang or "en",
                 "vocab": VOCABULARY_ID,
                 "localname": entry.slug,
@@ -268,13 +270,16 @@ class _Api:
         best = pref or alt or [r for r in concept_hits if "hiddenLabel" in r]
         if not best:
             raise _Fail(404, f"no concept has the label {label!r}")
+        # One result per concept: a label shared by several languages ("CSAT") finds it once.
+        seen: set[str] = set()
+        best = [r for r in best if not (r["uri"] in seen or seen.add(r["uri"]))]  # type: ignore[func-returns-value]
         return {"@context": _CONTEXT, "result": best}
 
     # --- one concept ------------------------------------------------------------------------
 
     def label(self) -> dict[str, Any]:
         e = self.concept()
-        return {**self.head(e.iri), "prefLabel": e.label}
+        return {**self.head(e.iri), "prefLabel": _pref_in(e, self.param("lang"))}
 
     def broader(self) -> dict[str, Any]:
         e = self.concept()
@@ -415,3 +420,13 @@ def answer(store: ox.Store, path: str, query: str, max_bytes: int) -> tuple[int,
         return status, media_type, body
     except _Fail as fail:
         return fail.status, "text/plain", (fail.message + "\n").encode("utf-8")
+
+
+def _pref_in(entry: Entry, lang: str) -> str:
+    """The concept's preferred label in ``lang`` (its English one when it has none there)."""
+    lang = lang.lower()
+    if lang:
+        for lab in entry.labels:
+            if lab.kind == "preferred" and lab.lang.lower() == lang:
+                return lab.value
+    return entry.label
