@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from ..languages import Languages, declared_languages
 from ..namespaces import CX, CXG, DCT, FOAF, OWL, RDF, RDFS, SKOS
 from ..vocab import deprecated_concepts
 
@@ -24,6 +25,7 @@ __all__ = [
     "Edge",
     "Group",
     "RelationType",
+    "Translation",
     "ViewModel",
     "build_model",
 ]
@@ -121,6 +123,16 @@ class Edge:
     kind: str
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A concept's or collection's text in one more language; empty fields fall back to English."""
+
+    label: str = ""
+    definition: str = ""
+    alt_labels: tuple[str, ...] = ()
+    hidden_labels: tuple[str, ...] = ()
+
+
 @dataclass
 class Concept:
     """Everything the page knows about one concept; ids are slugs."""
@@ -142,6 +154,8 @@ class Concept:
     parent: str | None = None
     depth: int = 0
     top: bool = False
+    translations: dict[str, Translation] = field(default_factory=dict)
+    """Text in the vocabulary's other declared languages, by tag (those it has any in)."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,7 @@ class Collection:
     definition: str
     ordered: bool
     members: list[str]
+    translations: dict[str, Translation] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -166,6 +181,9 @@ class ViewModel:
     relations: list[RelationType]
     groups: list[Group]
     collections: list[Collection] = field(default_factory=list)
+    languages: Languages = field(default_factory=Languages)
+    titles: dict[str, str] = field(default_factory=dict)
+    """The scheme's title in each other declared language that has one."""
 
     def concept(self, ident: str) -> Concept | None:
         """The concept whose slug or IRI is ``ident``, if any."""
@@ -201,6 +219,46 @@ def _all_literals(terms: Iterable[_Term]) -> list[str]:
     english = [t for t in literals if (t.language or "en").startswith("en")]
     values = {t.value for t in (english or literals)}
     return sorted(values, key=lambda v: (v.casefold(), v))
+
+
+def _sorted_values(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values), key=lambda v: (v.casefold(), v)))
+
+
+def _translations(
+    languages: Languages,
+    pref: Sequence[_Term],
+    definition: Sequence[_Term],
+    alt: Sequence[_Term] = (),
+    hidden: Sequence[_Term] = (),
+) -> dict[str, Translation]:
+    """The text in each declared language other than the fallback, from already read objects."""
+    others = [tag for tag in languages.declared if tag != languages.fallback]
+    if not others:
+        return {}
+    found: dict[str, dict[str, list[str]]] = {}
+    for kind, terms in (("pref", pref), ("definition", definition), ("alt", alt), ("hidden", hidden)):
+        for term in terms:
+            if not isinstance(term, ox.Literal) or not term.language:
+                continue
+            owner = languages.owner(term.language)
+            if owner is None or owner == languages.fallback:
+                continue
+            # Preferred labels and definitions count in their exact language; variants are alternatives.
+            if kind in ("pref", "definition") and term.language.lower() != owner.lower():
+                continue
+            found.setdefault(owner, {}).setdefault(kind, []).append(term.value)
+    out: dict[str, Translation] = {}
+    for tag in others:
+        text = found.get(tag)
+        if text:
+            out[tag] = Translation(
+                min(text.get("pref", [""])),
+                min(text.get("definition", [""])),
+                _sorted_values(text.get("alt", [])),
+                _sorted_values(text.get("hidden", [])),
+            )
+    return out
 
 
 def _local_name(iri: str) -> str:
@@ -369,21 +427,25 @@ def build_model(store: ox.Store) -> ViewModel:
     associative = props.associative()
     relation_props = set(associative)
 
+    languages = declared_languages(store)
     concepts: dict[str, Concept] = {}
     for iri in concept_nodes:
         node = _n(iri)
-        pref = _best_literal(_objects(store, node, _PREF)) or _humanise(_local_name(iri))
+        prefs, definitions = _objects(store, node, _PREF), _objects(store, node, _DEFINITION)
+        alts, hiddens = _objects(store, node, _ALT), _objects(store, node, _HIDDEN)
+        pref = _best_literal(prefs) or _humanise(_local_name(iri))
         concepts[iri] = Concept(
             id=slugs[iri],
             iri=iri,
             pref_label=pref,
-            definition=_best_literal(_objects(store, node, _DEFINITION)),
+            definition=_best_literal(definitions),
             notation=_best_literal(_objects(store, node, _NOTATION)),
-            alt_labels=_all_literals(_objects(store, node, _ALT)),
-            hidden_labels=_all_literals(_objects(store, node, _HIDDEN)),
+            alt_labels=_all_literals(alts),
+            hidden_labels=_all_literals(hiddens),
             notes=_notes(store, node, props),
             sources=_sources(store, node),
             facts=_facts(store, node, relation_props),
+            translations=_translations(languages, prefs, definitions, alts, hiddens),
         )
 
     def label_key(iri: str) -> tuple[str, str]:
@@ -465,8 +527,17 @@ def build_model(store: ox.Store) -> ViewModel:
     edge_list = [Edge(e.source, e.target, rename.get(e.kind, e.kind)) for e in edge_list]
 
     ordered = sorted(concepts.values(), key=lambda c: c.id)
-    collections = _collections(store, concepts, slugs, label_key)
-    return ViewModel(title, version, ordered, edge_list, relations, groups, collections)
+    collections = _collections(store, concepts, slugs, label_key, languages)
+    titles = {tag: tr.label for tag, tr in _scheme_translations(store, languages).items() if tr.label}
+    return ViewModel(title, version, ordered, edge_list, relations, groups, collections, languages, titles)
+
+
+def _scheme_translations(store: ox.Store, languages: Languages) -> dict[str, Translation]:
+    schemes = sorted({_iri(q.subject) for q in store.quads_for_pattern(None, _TYPE, _SCHEME, _DEFAULT)} - {""})
+    if not schemes:
+        return {}
+    scheme = _n(schemes[0])
+    return _translations(languages, _objects(store, scheme, _TITLE), [])
 
 
 def _rdf_list(store: ox.Store, head: _Term) -> list[str]:
@@ -482,7 +553,11 @@ def _rdf_list(store: ox.Store, head: _Term) -> list[str]:
 
 
 def _collections(
-    store: ox.Store, concepts: dict[str, Concept], slugs: dict[str, str], label_key: Callable[[str], tuple[str, str]]
+    store: ox.Store,
+    concepts: dict[str, Concept],
+    slugs: dict[str, str],
+    label_key: Callable[[str], tuple[str, str]],
+    languages: Languages | None = None,
 ) -> list[Collection]:
     """The collections with concept members; ordered ones in their memberList order."""
     kinds = (_COLLECTION, _ORDERED)
@@ -497,14 +572,16 @@ def _collections(
         if not members:
             continue
         rest = sorted(members - set(listed), key=label_key)
-        label = _best_literal(_objects(store, node, _PREF)) or _best_literal(_objects(store, node, _LABEL))
+        prefs, definitions = _objects(store, node, _PREF), _objects(store, node, _DEFINITION)
+        label = _best_literal(prefs) or _best_literal(_objects(store, node, _LABEL))
         out.append(
             Collection(
                 _slug(_local_name(iri)),
                 label or _humanise(_local_name(iri)),
-                _best_literal(_objects(store, node, _DEFINITION)),
+                _best_literal(definitions),
                 ordered,
                 [slugs[m] for m in [*listed, *rest]],
+                _translations(languages, prefs, definitions) if languages else {},
             )
         )
     return sorted(out, key=lambda c: (not c.ordered, c.label.casefold()))

@@ -15,9 +15,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..languages import language_name
 from ..lookup import ConceptName, resolve_name
 from .layout import compute_layouts
-from .model import BROADER_KEY, RELATED_KEY, ViewModel, build_model
+from .model import BROADER_KEY, RELATED_KEY, Concept, Translation, ViewModel, build_model
 from .vendor import vis_network_js
 
 __all__ = ["GROUP_COLORS", "GROUP_COLORS_DARK", "find_concept", "page_data", "render_model", "render_view"]
@@ -52,8 +53,25 @@ def find_concept(model: ViewModel, ident: str) -> str:
 
     An unknown name raises :class:`UsageError` with the closest concepts as suggestions.
     """
-    names = [ConceptName(c.id, c.iri, c.pref_label, (*c.alt_labels, *c.hidden_labels)) for c in model.concepts]
+    names = [
+        ConceptName(c.id, c.iri, c.pref_label, (*c.alt_labels, *c.hidden_labels, *_translated_labels(c)))
+        for c in model.concepts
+    ]
     return resolve_name(names, ident).slug
+
+
+def _translated_labels(c: Concept) -> list[str]:
+    return [x for tr in c.translations.values() for x in (tr.label, *tr.alt_labels, *tr.hidden_labels) if x]
+
+
+def _text(translations: dict[str, Translation], full: bool = True) -> dict[str, list[Any]]:
+    """Translations as the page reads them: ``{tag: [label, definition, alt, hidden]}``."""
+    out: dict[str, list[Any]] = {}
+    for tag, tr in translations.items():
+        out[tag] = [tr.label, tr.definition]
+        if full:
+            out[tag] += [list(tr.alt_labels), list(tr.hidden_labels)]
+    return out
 
 
 def page_data(model: ViewModel, focus: str | None = None) -> dict[str, Any]:
@@ -69,6 +87,7 @@ def page_data(model: ViewModel, focus: str | None = None) -> dict[str, Any]:
                 "label": g.label,
                 "count": g.count,
                 "top": top,
+                "concept": index.get(g.key, -1) if top else -1,
                 "color": GROUP_COLORS[i % len(GROUP_COLORS)] if top else _UNGROUPED,
                 "dark": GROUP_COLORS_DARK[i % len(GROUP_COLORS_DARK)] if top else _UNGROUPED,
                 "shape": _SHAPES[(i // len(GROUP_COLORS)) % len(_SHAPES)] if top else "dot",
@@ -111,6 +130,7 @@ def page_data(model: ViewModel, focus: str | None = None) -> dict[str, Any]:
                 "facts": [list(f) for f in c.facts],
                 "sources": [list(s) for s in c.sources],
                 "iri": c.iri,
+                "tr": _text(c.translations),
             }
         )
     edges = [[index[e.source], index[e.target], relation_index[e.kind]] for e in model.edges]
@@ -124,9 +144,15 @@ def page_data(model: ViewModel, focus: str | None = None) -> dict[str, Any]:
         "edges": edges,
         "collections": [
             {"id": k.id, "label": k.label, "definition": k.definition, "ordered": k.ordered,
-             "members": [index[m] for m in k.members]}
+             "members": [index[m] for m in k.members], "tr": _text(k.translations, full=False)}
             for k in model.collections
         ],
+        "languages": [
+            {"tag": tag, "name": language_name(tag), "partial": model.languages.is_partial(tag)}
+            for tag in model.languages.declared
+        ],
+        "fallback": model.languages.fallback,
+        "titles": model.titles,
     }
 
 

@@ -11,6 +11,43 @@
   var byId = Object.create(null);
   concepts.forEach(function (c, i) { c.index = i; byId[c.id] = c; });
 
+  /* Language: "?lang=es" in the address picks one of the vocabulary's languages (the switch in
+     the bar sets it). Labels, definitions and search follow it; a concept without text in it is
+     shown in English and its card says so. The English text stays in c.en for the card and for
+     searching every language at once. */
+  var languages = data.languages && data.languages.length ? data.languages : [{ tag: "en", name: "English", partial: false }];
+  var FALLBACK = data.fallback || "en";
+  function languageFromAddress() {
+    var asked = null;
+    try { asked = new URLSearchParams(location.search).get("lang"); } catch (err) { asked = null; }
+    if (!asked) return FALLBACK;
+    var low = asked.toLowerCase();
+    var found = languages.filter(function (l) { return l.tag.toLowerCase() === low; })[0] ||
+      languages.filter(function (l) { return l.tag.split("-")[0].toLowerCase() === low.split("-")[0]; })[0];
+    return found ? found.tag : FALLBACK;
+  }
+  var LANG = languageFromAddress();
+  var LANG_INFO = languages.filter(function (l) { return l.tag === LANG; })[0] || languages[0];
+  var FALLBACK_NAME = (languages.filter(function (l) { return l.tag === FALLBACK; })[0] || { name: "English" }).name;
+  document.documentElement.lang = LANG;
+  function localise(item, full) {
+    item.en = [item.label, item.definition, item.alt || [], item.hidden || []];
+    var t = LANG !== FALLBACK && item.tr ? item.tr[LANG] : null;
+    item.labelFallback = LANG !== FALLBACK && !(t && t[0]);
+    item.definitionFallback = LANG !== FALLBACK && !!item.definition && !(t && t[1]);
+    if (t && t[0]) item.label = t[0];
+    if (t && t[1]) item.definition = t[1];
+    if (full && t) { item.alt = t[2]; item.hidden = t[3]; }
+  }
+  concepts.forEach(function (c) { localise(c, true); });
+  (data.collections || []).forEach(function (k) { localise(k, false); });
+  groups.forEach(function (g) { if (g.concept >= 0) g.label = concepts[g.concept].label; });
+  if (data.titles && data.titles[LANG]) {
+    var heading = document.querySelector(".brand h1");
+    if (heading && heading.firstChild) { heading.firstChild.nodeValue = data.titles[LANG]; heading.title = data.titles[LANG]; }
+    document.title = data.titles[LANG];
+  }
+
   /* Dark mode follows the system setting: darker canvas, lighter node colours, light ink. */
   var dark = !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
   var INK = dark ? "#e6e9ef" : "#1d2433";
@@ -518,6 +555,10 @@
     if (c.notation) title.appendChild(el("span", { className: "notation", text: "  " + c.notation }));
     parts.push(title);
     parts.push(c.definition ? el("p", { className: "definition", text: c.definition }) : el("p", { className: "definition missing", text: "No definition yet." }));
+    if (c.labelFallback || c.definitionFallback) {
+      parts.push(el("p", { className: "fallback", id: "card-fallback", lang: "en",
+        text: "Not yet in " + LANG_INFO.name + ": " + (c.labelFallback && c.definitionFallback ? "label and definition" : c.labelFallback ? "label" : "definition") + " shown in " + FALLBACK_NAME + "." }));
+    }
     parts = parts.concat(section("Broader", linkList(c.broader)));
     parts = parts.concat(section("Narrower", linkList(c.narrower)));
     if (c.related.length) {
@@ -534,6 +575,11 @@
       }))));
     }
     if (c.alt.length) parts = parts.concat(section("Alternative labels", el("p", { className: "labels" }, c.alt.map(function (a) { return el("span", { text: a }); }))));
+    var elsewhere = languages.filter(function (l) { return l.tag !== LANG; }).map(function (l) {
+      var text = l.tag === FALLBACK ? c.en[0] : c.tr && c.tr[l.tag] && c.tr[l.tag][0];
+      return text ? el("li", null, [el("b", { text: l.name + " " }), el("span", { lang: l.tag, text: text })]) : null;
+    }).filter(Boolean);
+    if (elsewhere.length) parts = parts.concat(section("In other languages", el("ul", { className: "plain languages" }, elsewhere)));
     if (c.notes.length) parts = parts.concat(section("Notes", el("div", null, c.notes.map(function (n) { return el("p", { className: "note" }, [el("b", { text: n[0] }), document.createTextNode(n[1])]); }))));
     if (c.facts.length) {
       var dl = el("dl", { className: "facts" });
@@ -741,7 +787,7 @@
   }
   function buildAZ() {
     var box = document.getElementById("az");
-    var sorted = concepts.slice().sort(function (a, b) { return a.label.localeCompare(b.label, "en"); });
+    var sorted = concepts.slice().sort(function (a, b) { return a.label.localeCompare(b.label, LANG); });
     var letters = el("p", { className: "letters" });
     var current = null, list = null;
     box.appendChild(letters);
@@ -967,16 +1013,34 @@
   var KIND_RANK = { pref: 0, alt: 1, hidden: 2 };
   var index = [];
   var exact = Object.create(null);  // folded label → [concept, kind] of its best owner
-  concepts.forEach(function (c) {
-    index.push([c, "pref", c.label, norm(c.label), words(c.label)]);
-    c.alt.forEach(function (a) { index.push([c, "alt", a, norm(a), words(a)]); });
-    c.hidden.forEach(function (h) { index.push([c, "hidden", h, norm(h), words(h)]); });
-  });
-  index.forEach(function (entry) {
-    var prev = exact[entry[3]];
-    if (!prev || KIND_RANK[entry[1]] < KIND_RANK[prev[1]]) exact[entry[3]] = [entry[0], entry[1]];
-  });
   var vocabulary = null;  // every distinct word of every label, collected on the first typo search
+  var everyLanguage = false;
+  /* The labels search looks at: the chosen language's (English where a concept has none), or,
+     when the user asks, every language's, each entry remembering its language. */
+  function buildIndex() {
+    index = [];
+    exact = Object.create(null);
+    vocabulary = null;
+    concepts.forEach(function (c) {
+      var sets = [[LANG, c.label, c.alt, c.hidden]];
+      if (everyLanguage) {
+        if (LANG !== FALLBACK) sets.push([FALLBACK, c.en[0], c.en[2], c.en[3]]);
+        Object.keys(c.tr || {}).forEach(function (tag) { if (tag !== LANG) sets.push([tag, c.tr[tag][0], c.tr[tag][2], c.tr[tag][3]]); });
+      }
+      sets.forEach(function (s) {
+        var tag = s[0] === LANG && c.labelFallback ? FALLBACK : s[0];
+        if (s[1]) index.push([c, "pref", s[1], norm(s[1]), words(s[1]), tag]);
+        s[2].forEach(function (a) { index.push([c, "alt", a, norm(a), words(a), tag]); });
+        s[3].forEach(function (h) { index.push([c, "hidden", h, norm(h), words(h), tag]); });
+      });
+    });
+    index.forEach(function (entry) {
+      var prev = exact[entry[3]];
+      var rank = KIND_RANK[entry[1]] + (entry[5] === LANG ? 0 : 3);
+      if (!prev || rank < prev[2]) exact[entry[3]] = [entry[0], entry[1], rank];
+    });
+  }
+  buildIndex();
   function allWords() {
     if (!vocabulary) {
       var seen = Object.create(null);
@@ -1051,9 +1115,9 @@
     if (!q) return [];
     var best = Object.create(null);
     function offer(entry, score, fuzzyMatch) {
-      var rank = [score, KIND_RANK[entry[1]], entry[0].label.length, entry[0].label.toLowerCase()];
+      var rank = [score, entry[5] === LANG ? 0 : 1, KIND_RANK[entry[1]], entry[0].label.length, entry[0].label.toLowerCase()];
       var prev = best[entry[0].id];
-      if (!prev || compare(rank, prev.rank) < 0) best[entry[0].id] = { concept: entry[0], kind: entry[1], text: entry[2], rank: rank, fuzzy: fuzzyMatch };
+      if (!prev || compare(rank, prev.rank) < 0) best[entry[0].id] = { concept: entry[0], kind: entry[1], text: entry[2], tag: entry[5], rank: rank, fuzzy: fuzzyMatch };
     }
     index.forEach(function (entry) {
       var key = entry[3];
@@ -1087,6 +1151,32 @@
 
   var input = document.getElementById("search");
   var results = document.getElementById("results");
+  /* The language switch reloads the page in the chosen language ("?lang=" keeps the concept in
+     the #fragment); "all languages" makes search read every language's labels. */
+  var switcher = document.getElementById("language");
+  if (switcher) {
+    languages.forEach(function (l) {
+      var option = el("option", { value: l.tag, text: l.name + (l.partial ? " (partial)" : "") });
+      if (l.tag === LANG) option.selected = true;
+      switcher.appendChild(option);
+    });
+    switcher.hidden = languages.length < 2;
+    switcher.addEventListener("change", function () {
+      var params = new URLSearchParams(location.search);
+      if (switcher.value === FALLBACK) params.delete("lang"); else params.set("lang", switcher.value);
+      var query = params.toString();
+      location.href = location.pathname + (query ? "?" + query : "") + location.hash;
+    });
+  }
+  var allLanguages = document.getElementById("all-languages");
+  if (allLanguages) {
+    allLanguages.parentNode.hidden = languages.length < 2;
+    allLanguages.addEventListener("change", function () {
+      everyLanguage = allLanguages.checked;
+      buildIndex();
+      if (input.value.trim()) showResults();
+    });
+  }
   var hits = [];
   var active = -1;
   var chosen = null;  // the label put into the box by choosing a result, until the user edits it
@@ -1112,7 +1202,9 @@
         results.appendChild(entry);
         return;
       }
-      var via = hit.kind === "pref" ? null : el("span", { className: "via", text: (hit.kind === "alt" ? "also “" : "misspelt “") + hit.text + "”" });
+      var other = hit.tag && hit.tag !== LANG && hit.text !== hit.concept.label;
+      var via = hit.kind === "pref" && !other ? null : el("span", { className: "via", lang: hit.tag || LANG,
+        text: (hit.kind === "hidden" ? "misspelt “" : "also “") + hit.text + "”" + (other ? " (" + hit.tag + ")" : "") });
       var item = el("li", { id: "result-" + i, role: "option", "aria-selected": String(i === active), "data-id": hit.concept.id }, [
         swatch(groupOf(hit.concept).color), el("span", { className: "label", text: hit.concept.label }), via,
         el("span", { className: "group", text: hit.concept.top ? "top concept" : groupOf(hit.concept).label })
@@ -1279,6 +1371,8 @@
   window.cxgraph = {
     network: network,
     search: function (q) { return search(q).map(function (h) { return h.concept.id; }); },
+    language: function () { return LANG; },
+    searchEveryLanguage: function (on) { everyLanguage = !!on; if (allLanguages) allLanguages.checked = everyLanguage; buildIndex(); },
     resolve: function (q) { var c = resolve(q); return c ? c.id : null; },
     selected: function () { return selected ? selected.id : null; },
     select: function (id) { return select(id, { animate: false }); },
