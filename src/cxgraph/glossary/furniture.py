@@ -19,6 +19,9 @@ _LETTER_HEADING = re.compile(r"^(?:[A-Z]|[0-9]|#|0-9|[A-Z]\s*[-\u2013]\s*[A-Z])$
 _FURNITURE = [
     # the page's own headings: "Customer Service Glossary", "Customer Service Metrics Definitions"
     r"\b(?:glossary|glossaries|dictionary|terminology|vocabulary)\b",
+    # … and their names in the vocabulary's other languages ("Glosario", "Glossaire", "Glossar", "Glossário")
+    r"\b(?:glosario|glossaire|glossar|glossário|glossario|lexique|léxico|wörterbuch|diccionario|dictionnaire"
+    r"|dicionário|terminología|terminologie|terminologia|vocabulario|vocabulaire|vokabular|vocabulário)\b",
     r"\b(?:terms|definitions|terms faq|faqs?)$",
     r"^\d+\s+(?:terms?|entries|definitions)\b",
     r"\bterms in this\b",

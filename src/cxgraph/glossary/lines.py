@@ -34,9 +34,17 @@ _ITEM = re.compile(
     r"^(?P<term>[^.:;!?\u2013\u2014]{1,80}?)\s*(?:\.(?!\w\.)|:|\s[\u2013\u2014-]\s)\s*(?P<definition>\S.*)$"
 )
 _INTRO_VERBS = re.compile(r"\b(?:following|below|these|include|includes|such as|here|are|is)\b", re.IGNORECASE)
-_INTRO_WORDS = re.compile(r"\b(?:terms?|glossary|definitions?|category|vocabulary|concepts)\b", re.IGNORECASE)
+_INTRO_WORDS = re.compile(
+    r"\b(?:terms?|glossary|definitions?|category|vocabulary|concepts"
+    r"|términos|termes|begriffe|termos|definiciones|définitions|definitionen|definições)\b",
+    re.IGNORECASE,
+)
 #: A first line that calls itself a glossary is the title even without an introduction after it.
-_TITLE_WORDS = re.compile(r"\b(?:glossary|dictionary|terminology|lexicon|jargon|vocabulary)\b", re.IGNORECASE)
+_TITLE_WORDS = re.compile(
+    r"\b(?:glossary|dictionary|terminology|lexicon|jargon|vocabulary"
+    r"|glosario|glossaire|glossar|glossário|lexique|léxico|wörterbuch|diccionario|dictionnaire|dicionário)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
 from ..languages import canonical_tag, declared_languages, primary_subtag
-from ..namespaces import DCT, RDF, SKOS
+from ..namespaces import CX, DCT, RDF, SKOS
 from ..vocab import deprecated_concepts
 from .entries import Entry, normalise, normalised_key
 
@@ -55,7 +55,8 @@ FUZZY_THRESHOLD = 88.0
 FUZZY_TIE = 1.0
 MATCH_KINDS = ("label", "acronym", "normalised", "fuzzy", "none", "ambiguous")
 
-_LABELS = (SKOS + "prefLabel", SKOS + "altLabel", SKOS + "hiddenLabel")
+#: The label properties matched; cx:acronym is read as written (the store need not be inferred).
+_LABELS = (SKOS + "prefLabel", SKOS + "altLabel", CX + "acronym", SKOS + "hiddenLabel")
 _DIGITS = re.compile(r"\d+")
 #: Words a list item may add to a term without changing the concept ("Live chat options").
 _GENERIC_WORDS = {"option", "solution", "software", "tool", "system", "platform", "program", "feature"}
