@@ -30,12 +30,17 @@ def shipped_server() -> Iterator[Server]:
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    status, _, body = _fetch(url, headers)
+    return status, body
+
+
+def _fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
+            return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, dict(error.headers), error.read()
 
 
 def test_the_endpoint_answers_in_the_language_asked_for(shipped_server: Server) -> None:
@@ -52,8 +57,9 @@ def test_the_endpoint_answers_in_the_language_asked_for(shipped_server: Server) 
 
 
 def test_the_query_page_preselects_the_browsers_language(shipped_server: Server) -> None:
-    status, page = _get(shipped_server.base, {"Accept-Language": "pt-BR,pt;q=0.9,en;q=0.5"})
+    status, headers, page = _fetch(shipped_server.base, {"Accept-Language": "pt-BR,pt;q=0.9,en;q=0.5"})
     assert status == 200 and b'<option value="pt-BR" selected>' in page
+    assert "Accept-Language" in headers.get("Vary", "")
     assert b" selected>" not in _get(shipped_server.base, {"Accept-Language": "it"})[1]
 
 
