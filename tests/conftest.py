@@ -12,6 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from cxgraph.synthetic import english_only_scheme
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 ONTOLOGY = ROOT / "ontology"
@@ -32,10 +34,10 @@ def skip_or_fail(reason: str) -> None:
 
 
 def ontology_copy(tmp_path: Path, concepts: Path) -> Path:
-    """An editable ontology folder: the real ontology/cx.ttl plus one file of test concepts."""
+    """An editable ontology folder: the real ontology/cx.ttl (declaring English only) plus one file of test concepts."""
     target = tmp_path / "ontology"
     target.mkdir()
-    shutil.copy(ONTOLOGY / "cx.ttl", target / "cx.ttl")
+    (target / "cx.ttl").write_text(english_only_scheme((ONTOLOGY / "cx.ttl").read_text(encoding="utf-8")), encoding="utf-8")
     shutil.copy(concepts, target / "concepts.ttl")
     return target
 

@@ -8,18 +8,33 @@ concept has a unique preferred label, an acronym-like alternative label, a missp
 a definition and one or two sources. The same ``n`` and ``seed`` always give the same text.
 
 ``write_synthetic_ontology(directory, n, seed)`` writes a complete ontology folder (the shipped
-``cx.ttl`` plus ``concepts/synthetic.ttl`` and ``sources.ttl``) that ``--ontology`` accepts.
+``cx.ttl`` plus ``concepts/synthetic.ttl`` and ``sources.ttl``) that ``--ontology`` accepts. The
+synthetic text is English only, so its scheme declares English alone (the shipped ``cx.ttl``
+declares five languages, whose labels live in ``ontology/languages/``).
 """
 
 from __future__ import annotations
 
 import random
-import shutil
+import re
 from pathlib import Path
 
 from .resources import default_ontology_dir
 
-__all__ = ["synthetic_turtle", "write_synthetic_ontology"]
+__all__ = ["english_only_scheme", "synthetic_turtle", "write_synthetic_ontology"]
+
+_DECLARED = re.compile(r"^    dct:language [^\n]*;\n(?:    cx:partialLanguage [^\n]*;\n)?", re.MULTILINE)
+
+
+def english_only_scheme(cx_ttl: str) -> str:
+    """The text of the shipped ``cx.ttl`` with its scheme declaring English alone.
+
+    For vocabularies written only in English (the synthetic ones, small test vocabularies) that
+    reuse the shipped scheme: otherwise every concept would lack its four other languages.
+    """
+    if not _DECLARED.search(cx_ttl):
+        raise ValueError("cx.ttl does not declare its languages on one dct:language line")
+    return _DECLARED.sub('    dct:language "en"^^xsd:language ;\n', cx_ttl)
 
 _PREFIXES = """@prefix cx:   <https://w3id.org/cxgraph/ontology#> .
 @prefix cxg:  <https://w3id.org/cxgraph/> .
@@ -181,7 +196,8 @@ def _sources_turtle() -> str:
 def write_synthetic_ontology(directory: Path, n: int, seed: int = 0) -> Path:
     """Write an ontology folder of ``n`` synthetic concepts into ``directory``; return it."""
     (directory / "concepts").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(default_ontology_dir() / "cx.ttl", directory / "cx.ttl")
+    scheme = (default_ontology_dir() / "cx.ttl").read_text(encoding="utf-8")
+    (directory / "cx.ttl").write_text(english_only_scheme(scheme), encoding="utf-8")
     (directory / "concepts" / "synthetic.ttl").write_text(synthetic_turtle(n, seed), encoding="utf-8")
     (directory / "sources.ttl").write_text(_sources_turtle(), encoding="utf-8")
     return directory
