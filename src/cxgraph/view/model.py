@@ -131,6 +131,8 @@ class Translation:
     definition: str = ""
     alt_labels: tuple[str, ...] = ()
     hidden_labels: tuple[str, ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
+    """(heading, text) notes written in this language."""
 
 
 @dataclass
@@ -231,6 +233,7 @@ def _translations(
     definition: Sequence[_Term],
     alt: Sequence[_Term] = (),
     hidden: Sequence[_Term] = (),
+    notes: dict[str, list[tuple[str, str]]] | None = None,
 ) -> dict[str, Translation]:
     """The text in each declared language other than the fallback, from already read objects."""
     others = [tag for tag in languages.declared if tag != languages.fallback]
@@ -251,12 +254,15 @@ def _translations(
     out: dict[str, Translation] = {}
     for tag in others:
         text = found.get(tag)
-        if text:
+        own_notes = tuple((notes or {}).get(tag, ()))
+        if text or own_notes:
+            text = text or {}
             out[tag] = Translation(
                 min(text.get("pref", [""])),
                 min(text.get("definition", [""])),
                 _sorted_values(text.get("alt", [])),
                 _sorted_values(text.get("hidden", [])),
+                own_notes,
             )
     return out
 
@@ -391,18 +397,31 @@ def _sources(store: ox.Store, node: ox.NamedNode) -> list[tuple[str, str]]:
     return sorted(found.items(), key=lambda kv: (kv[0].casefold(), kv[0]))
 
 
-def _notes(store: ox.Store, node: ox.NamedNode, props: _Properties) -> list[tuple[str, str]]:
-    by_prop: dict[str, list[str]] = {
-        iri: _all_literals(_objects(store, node, _n(iri))) for iri, _ in NOTE_PROPERTIES
-    }
-    notes: list[tuple[str, str]] = []
-    for iri, heading in NOTE_PROPERTIES:
-        for text in by_prop[iri]:
-            # A note entailed up from a more specific note property is shown once, under the specific one.
-            if any(text in by_prop[other] for other in by_prop if other != iri and props.is_a(other, iri)):
+def _notes(
+    store: ox.Store, node: ox.NamedNode, props: _Properties, languages: Languages
+) -> dict[str, list[tuple[str, str]]]:
+    """The card's notes by language: ``""`` holds the English (and untagged) ones, each other
+    declared language its own (a note in an undeclared language is not shown)."""
+    by_language: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for iri, _ in NOTE_PROPERTIES:
+        for term in _objects(store, node, _n(iri)):
+            if not isinstance(term, ox.Literal):
                 continue
-            notes.append((heading, text))
-    return notes
+            owner = languages.owner(term.language) if term.language else languages.fallback
+            if owner is None:
+                continue
+            by_language["" if owner == languages.fallback else owner][iri].append(term.value)
+    out: dict[str, list[tuple[str, str]]] = {}
+    for tag, by_prop in by_language.items():
+        notes: list[tuple[str, str]] = []
+        for iri, heading in NOTE_PROPERTIES:
+            for text in sorted(set(by_prop.get(iri, [])), key=lambda v: (v.casefold(), v)):
+                # A note entailed up from a more specific note property is shown once, under the specific one.
+                if any(text in by_prop.get(other, []) for other in by_prop if other != iri and props.is_a(other, iri)):
+                    continue
+                notes.append((heading, text))
+        out[tag] = notes
+    return out
 
 
 def _facts(store: ox.Store, node: ox.NamedNode, skip: set[str]) -> list[tuple[str, str]]:
@@ -433,6 +452,7 @@ def build_model(store: ox.Store) -> ViewModel:
         node = _n(iri)
         prefs, definitions = _objects(store, node, _PREF), _objects(store, node, _DEFINITION)
         alts, hiddens = _objects(store, node, _ALT), _objects(store, node, _HIDDEN)
+        notes = _notes(store, node, props, languages)
         pref = _best_literal(prefs) or _humanise(_local_name(iri))
         concepts[iri] = Concept(
             id=slugs[iri],
@@ -442,10 +462,10 @@ def build_model(store: ox.Store) -> ViewModel:
             notation=_best_literal(_objects(store, node, _NOTATION)),
             alt_labels=_all_literals(alts),
             hidden_labels=_all_literals(hiddens),
-            notes=_notes(store, node, props),
+            notes=notes.get("", []),
             sources=_sources(store, node),
             facts=_facts(store, node, relation_props),
-            translations=_translations(languages, prefs, definitions, alts, hiddens),
+            translations=_translations(languages, prefs, definitions, alts, hiddens, notes),
         )
 
     def label_key(iri: str) -> tuple[str, str]:

@@ -65,12 +65,12 @@ def _translated_labels(c: Concept) -> list[str]:
 
 
 def _text(translations: dict[str, Translation], full: bool = True) -> dict[str, list[Any]]:
-    """Translations as the page reads them: ``{tag: [label, definition, alt, hidden]}``."""
+    """Translations as the page reads them: ``{tag: [label, definition, alt, hidden, notes]}``."""
     out: dict[str, list[Any]] = {}
     for tag, tr in translations.items():
         out[tag] = [tr.label, tr.definition]
         if full:
-            out[tag] += [list(tr.alt_labels), list(tr.hidden_labels)]
+            out[tag] += [list(tr.alt_labels), list(tr.hidden_labels), [list(n) for n in tr.notes]]
     return out
 
 

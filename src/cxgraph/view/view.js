@@ -580,7 +580,14 @@
       return text ? el("li", null, [el("b", { text: l.name + " " }), el("span", { lang: l.tag, text: text })]) : null;
     }).filter(Boolean);
     if (elsewhere.length) parts = parts.concat(section("In other languages", el("ul", { className: "plain languages" }, elsewhere)));
-    if (c.notes.length) parts = parts.concat(section("Notes", el("div", null, c.notes.map(function (n) { return el("p", { className: "note" }, [el("b", { text: n[0] }), document.createTextNode(n[1])]); }))));
+    /* Notes written in the chosen language first, then the English ones (most notes exist only in English). */
+    var own = LANG !== FALLBACK && c.tr && c.tr[LANG] ? c.tr[LANG][4] || [] : [];
+    var notes = own.map(function (n) { return [n, LANG]; }).concat(c.notes.map(function (n) { return [n, FALLBACK]; }));
+    if (notes.length) parts = parts.concat(section("Notes", el("div", null, notes.map(function (item) {
+      var n = item[0];
+      var head = n[0] + (LANG !== FALLBACK && item[1] === FALLBACK ? " (" + FALLBACK_NAME + ")" : "");
+      return el("p", { className: "note", lang: item[1] }, [el("b", { text: head }), document.createTextNode(n[1])]);
+    }))));
     if (c.facts.length) {
       var dl = el("dl", { className: "facts" });
       c.facts.forEach(function (f) { dl.appendChild(el("dt", { text: f[0] })); dl.appendChild(el("dd", { text: f[1] })); });
