@@ -52,7 +52,7 @@ def test_version_names_the_vocabulary_version_too(cli: CliRunner) -> None:
     done = cli("--version")
     assert done.returncode == 0
     assert done.stdout == f"cxgraph 0.1.0 (vocabulary {found.group(1)})\n"
-    assert found.group(1) == "0.2.0"
+    assert found.group(1) == "0.3.0"
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])

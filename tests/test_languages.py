@@ -207,3 +207,12 @@ def test_import_in_the_wrong_language_is_worse_and_the_patch_uses_the_glossary_l
     patch = tmp_path / "patch.ttl"
     assert cli("import", glossary, "--out", patch).returncode == 0
     assert '"Agentes"@es' in patch.read_text(encoding="utf-8")
+
+
+def test_the_printed_glossary_is_in_the_language_asked_for(cli: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "glosario.md"
+    done = cli("glossary", "--format", "md", "--lang", "es", "--out", out, "-q")
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "**Tasa de abandono**\n: Métrica de cola" in text
+    assert "Abandonment Rate" not in text and "*see* Tasa de abandono" in text

@@ -150,7 +150,8 @@ def test_every_seed_term_resolves_to_a_concept_citing_its_glossary(ontology: Ont
 def test_every_cited_source_is_described_in_sources_ttl(ontology: Ontology):
     described = {
         quad.subject.value.removeprefix(SRC)
-        for quad in ox.parse(path=str(ONTOLOGY / "sources.ttl"), format=ox.RdfFormat.TURTLE)
+        for path in [ONTOLOGY / "sources.ttl", *sorted((ONTOLOGY / "languages").glob("*/sources-*.ttl"))]
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)
         if quad.predicate.value == DCT + "title"
     }
     cited = set().union(*ontology.sources.values())

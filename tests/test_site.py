@@ -204,7 +204,7 @@ def test_concept_page_content(site: Path) -> None:
 
 def test_home_page(site: Path) -> None:
     html = (site / "index.html").read_text(encoding="utf-8")
-    for text in ("0.2.0", "creativecommons.org/licenses/by/4.0", "The cxgraph project", "English",
+    for text in ("0.3.0", "creativecommons.org/licenses/by/4.0", "The cxgraph project", "English",
                  "Top concepts", "text/turtle", "application/ld+json", "What changed", "new concepts"):
         assert text in html, text
     assert 'href="downloads/cxgraph.ttl"' in html

@@ -43,7 +43,7 @@ def slug(iri: str | None) -> str:
 
 
 def values(store: ox.Store, concept: str, prop: str) -> list[str]:
-    return [r["v"] or "" for r in rows(store, f"SELECT ?v WHERE {{ cxg:{concept} {prop} ?v }}")]
+    return [r["v"] or "" for r in rows(store, f"SELECT ?v WHERE {{ cxg:{concept} {prop} ?v FILTER(!isLiteral(?v) || LANG(?v) = '' || LANGMATCHES(LANG(?v), 'en')) }}")]
 
 
 # --- The named query -------------------------------------------------------------------------
@@ -53,7 +53,7 @@ def test_self_service_mechanisms_query_opens_with_title_description_and_param():
     head = QUERY.read_text(encoding="utf-8").splitlines()[:3]
     assert re.fullmatch(r"# title: \S.*", head[0])
     assert re.fullmatch(r"# description: \S.*", head[1])
-    assert head[2] == "# param: none"
+    assert head[2].startswith("# param: ?lang")
     assert "ORDER BY" in QUERY.read_text(encoding="utf-8")
 
 

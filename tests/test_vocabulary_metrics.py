@@ -40,7 +40,7 @@ def rows(store: ox.Store, sparql: str) -> list[dict[str, str | None]]:
 
 def values(store: ox.Store, slug: str, prop: str) -> set[str]:
     """The values (IRI slugs or literal text) of ``prop`` on ``cxg:slug``."""
-    found = rows(store, f"SELECT ?v WHERE {{ cxg:{slug} {prop} ?v }}")
+    found = rows(store, f"SELECT ?v WHERE {{ cxg:{slug} {prop} ?v FILTER(!isLiteral(?v) || LANG(?v) = '' || LANGMATCHES(LANG(?v), 'en')) }}")
     return {(r["v"] or "").removeprefix(CX).removeprefix(SRC).removeprefix(CXG) for r in found}
 
 

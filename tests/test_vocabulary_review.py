@@ -30,7 +30,7 @@ def slug(iri: str | None) -> str:
 
 
 def values(store: ox.Store, concept: str, prop: str) -> set[str]:
-    return {slug(r["o"]) for r in rows(store, f"SELECT ?o WHERE {{ cxg:{concept} {prop} ?o }}")}
+    return {slug(r["o"]) for r in rows(store, f"SELECT ?o WHERE {{ cxg:{concept} {prop} ?o FILTER(!isLiteral(?o) || LANG(?o) = '' || LANGMATCHES(LANG(?o), 'en')) }}")}
 
 
 # --- Links written once -------------------------------------------------------------------------

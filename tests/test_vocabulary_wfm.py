@@ -93,7 +93,7 @@ def test_wfm_query_opens_with_title_description_and_param():
     head = named_query().splitlines()[:3]
     assert head[0] == "# title: WFM concepts"
     assert head[1].startswith("# description: ")
-    assert head[2] == "# param: none"
+    assert head[2].startswith("# param: ?lang")
     assert "ORDER BY" in named_query()
 
 

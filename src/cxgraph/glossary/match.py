@@ -19,7 +19,11 @@ finds nothing in the glossary's language still matches an exact label or acronym
 language (a Spanish glossary that writes "Chatbot" or "NPS"); :attr:`Match.language` says in
 which language the matching label is.
 
-When the term and the acronym name two different concepts, or a label or acronym belongs to
+When the term and the acronym name two different concepts the entry is ambiguous, unless the
+vocabulary has settled it: the two concepts are linked and the term's concept carries a
+``cx:disagreementNote`` (the field's reading of "Customer Satisfaction (CSAT)": the term names the
+outcome, the acronym the score that measures it), in which case the term's concept wins. When
+a label or acronym belongs to a label or acronym belongs to
 two concepts, or two concepts tie for the best fuzzy score, the entry is ``ambiguous`` and the
 candidates are listed, never guessed.
 """
@@ -97,6 +101,10 @@ class VocabularyIndex:
     """The language indexed (``None``: every language)."""
     others: VocabularyIndex | None = None
     """Every language's labels, for the exact matches an entry may make outside ``language``."""
+    linked: set[frozenset[str]] = field(default_factory=set)
+    """Pairs of concepts joined by any link (broader, related or a cx: relation)."""
+    noted: set[str] = field(default_factory=set)
+    """Concepts that carry a cx:disagreementNote."""
 
     @classmethod
     def from_store(cls, store: ox.Store, language: str | None = None, with_others: bool = True) -> VocabularyIndex:
@@ -131,6 +139,14 @@ class VocabularyIndex:
         for quad in store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None):
             if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
                 index.sources[quad.subject.value].add(quad.object.value)
+        for concept in concepts:
+            node = ox.NamedNode(concept)
+            for quad in store.quads_for_pattern(node, None, None):
+                other = quad.object
+                if isinstance(other, ox.NamedNode) and other.value in concepts and other.value != concept:
+                    index.linked.add(frozenset((concept, other.value)))
+                elif quad.predicate.value == CX + "disagreementNote":
+                    index.noted.add(concept)
         return index
 
     def add_label(self, concept: str, label: str, preferred: bool = False, language: str = "") -> None:
@@ -224,6 +240,9 @@ def _match_in(entry: Entry, index: VocabularyIndex, exact_only: bool = False) ->
     by_label = index.exact.get(entry.term.casefold(), set())
     by_acronym = index.exact.get(entry.acronym.casefold(), set()) if entry.acronym else set()
     if by_label and by_acronym and by_label != by_acronym:
+        settled = _settled(entry, index, by_label, by_acronym)
+        if settled is not None:
+            return settled
         return _ambiguous(
             entry,
             by_label | by_acronym,
@@ -261,6 +280,22 @@ def _match_in(entry: Entry, index: VocabularyIndex, exact_only: bool = False) ->
                 entry, "normalised", concept, 95.0, f'same as the label "{label}" once "{dropped}" is dropped', label
             )
     return _fuzzy(entry, index)
+
+
+def _settled(entry: Entry, index: VocabularyIndex, by_label: set[str], by_acronym: set[str]) -> Match | None:
+    """The term's concept, when the vocabulary keeps it apart from the acronym's on purpose."""
+    if len(by_label) != 1 or len(by_acronym) != 1:
+        return None
+    (concept,), (other,) = by_label, by_acronym
+    if frozenset((concept, other)) not in index.linked or concept not in index.noted:
+        return None
+    label = index.label_of(concept, entry.term)
+    return Match(
+        entry, "label", concept, 100.0,
+        f'has the label "{label}"; the acronym "{entry.acronym}" names the linked concept '
+        f'{index.name(other)}, which the vocabulary keeps apart (see its disagreement note)',
+        label,
+    )
 
 
 def _without_generic_word(term: str) -> str | None:

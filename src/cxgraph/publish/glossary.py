@@ -23,9 +23,24 @@ _STOP = {"a", "an", "and", "of", "the", "to", "in", "on", "for", "or", "by", "pe
 
 def _lang_label(e: Entry, lang: str) -> str:
     for lab in e.labels:
-        if lab.kind == "preferred" and (lab.lang == lang or lab.lang.startswith(lang + "-")):
+        if lab.kind == "preferred" and lab.lang.lower() == lang.lower():
             return lab.value
     return e.label
+
+
+def _lang_definition(e: Entry, lang: str) -> str:
+    """The definition in ``lang``, else the entry's own (English) one."""
+    return e.definitions.get(lang.lower()) or e.definition
+
+
+def _in_lang(tag: str, lang: str) -> bool:
+    tag, lang = tag.lower(), lang.lower()
+    return not tag or tag == lang or tag.startswith(lang.split("-")[0] + "-") or tag == lang.split("-")[0]
+
+
+def _labels_in(e: Entry, kind: str, lang: str) -> list[str]:
+    """The entry's labels of one kind in ``lang`` (its regional variants included), each once."""
+    return list(dict.fromkeys(lab.value for lab in e.labels if lab.kind == kind and _in_lang(lab.lang, lang)))
 
 
 def _items(m: SiteModel, lang: str) -> list[tuple[str, str, Entry]]:
@@ -35,7 +50,7 @@ def _items(m: SiteModel, lang: str) -> list[tuple[str, str, Entry]]:
         pref = _lang_label(e, lang)
         items.append((pref, "term", e))
         for lab in e.labels:
-            in_lang = not lab.lang or lab.lang == lang or lab.lang.startswith(lang + "-")
+            in_lang = _in_lang(lab.lang, lang)
             if lab.kind in ("acronym", "alternative") and lab.value != pref and in_lang:
                 items.append((lab.value, "see", e))
     items.sort(key=lambda t: (t[0].casefold(), t[0], t[1]))
@@ -46,7 +61,9 @@ def _kwic(m: SiteModel, lang: str) -> list[tuple[str, str, str, Entry]]:
     """(keyword, before, after, entry) for every significant word of every label."""
     rows: list[tuple[str, str, str, Entry]] = []
     for e in m.live():
-        labels = {_lang_label(e, lang)} | {lab.value for lab in e.labels if lab.kind in ("acronym", "alternative")}
+        labels = {_lang_label(e, lang)} | {
+            lab.value for lab in e.labels if lab.kind in ("acronym", "alternative") and _in_lang(lab.lang, lang)
+        }
         for label in labels:
             words = label.split()
             for i, word in enumerate(words):
@@ -101,17 +118,20 @@ table.kwic td.key {{ font-weight: 700; }}
             link = f'<a href="#{_anchor(e)}">{escape(target)}</a>'
             out.append(f'<dt class="see">{escape(text)}</dt><dd class="see">see {link}</dd>')
             continue
-        acronyms = e.labels_of("acronym")
-        synonyms = [lab.value for lab in e.labels if lab.kind == "alternative"]
+        acronyms = _labels_in(e, "acronym", lang)
+        synonyms = _labels_in(e, "alternative", lang)
         head = escape(text) + (f" ({escape(', '.join(acronyms))})" if acronyms else "")
-        body = [f"<p>{escape(e.definition)}</p>" if e.definition else ""]
+        definition = _lang_definition(e, lang)
+        body = [f"<p>{escape(definition)}</p>" if definition else ""]
         if synonyms:
             body.append(f'<p class="syn">Synonyms: {escape("; ".join(synonyms))}</p>')
         if e.facts:
             body.append('<p class="facts">' + "; ".join(f"{escape(k)}: {escape(v)}" for k, v in e.facts) + "</p>")
-        also = sorted({t for _, ts in e.related for t in ts}, key=lambda i: m.label(i).casefold())
+        also = sorted({t for _, ts in e.related for t in ts}, key=lambda i: _lang_label(m.entries[i], lang).casefold())
         if also:
-            links = ", ".join(f'<a href="#{_anchor(m.entries[i])}">{escape(m.label(i))}</a>' for i in also)
+            links = ", ".join(
+                f'<a href="#{_anchor(m.entries[i])}">{escape(_lang_label(m.entries[i], lang))}</a>' for i in also
+            )
             out_also = f'<p class="also">See also: {links}</p>'
             body.append(out_also)
         out.append(f'<dt id="{_anchor(e)}">{head}</dt><dd>{"".join(body)}</dd>')
@@ -120,7 +140,7 @@ table.kwic td.key {{ font-weight: 700; }}
     def tree(iri: str, path: frozenset[str]) -> str:
         kids = [k for k in m.entries[iri].narrower if k not in path]
         inner = "".join(tree(k, path | {k}) for k in m.sorted_iris(kids))
-        return f"<li>{escape(m.label(iri))}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>"
+        return f"<li>{escape(_lang_label(m.entries[iri], lang))}" + (f"<ul>{inner}</ul>" if inner else "") + "</li>"
 
     out.extend(tree(t, frozenset({t})) for t in m.tops)
     out.append('</ul></section><section><h2>Permuted index</h2><table class="kwic">')
@@ -141,22 +161,23 @@ def _markdown(m: SiteModel, lang: str, licence: str) -> str:
         if kind == "see":
             out += [f"**{text}** *see* {_lang_label(e, lang)}", ""]
             continue
-        acronyms = e.labels_of("acronym")
+        acronyms = _labels_in(e, "acronym", lang)
         out.append(f"**{text}**" + (f" ({', '.join(acronyms)})" if acronyms else ""))
-        out.append(f": {e.definition}" if e.definition else ": (no definition)")
-        synonyms = [lab.value for lab in e.labels if lab.kind == "alternative"]
+        definition = _lang_definition(e, lang)
+        out.append(f": {definition}" if definition else ": (no definition)")
+        synonyms = _labels_in(e, "alternative", lang)
         if synonyms:
             out.append(f"  Synonyms: {'; '.join(synonyms)}.")
         if e.facts:
             out.append("  " + "; ".join(f"{k}: {v}" for k, v in e.facts) + ".")
-        also = sorted({m.label(t) for _, ts in e.related for t in ts}, key=str.casefold)
+        also = sorted({_lang_label(m.entries[t], lang) for _, ts in e.related for t in ts}, key=str.casefold)
         if also:
             out.append(f"  See also: {', '.join(also)}.")
         out.append("")
     out += ["## Hierarchical listing", ""]
 
     def tree(iri: str, depth: int, path: frozenset[str]) -> None:
-        out.append(f"{'  ' * depth}- {m.label(iri)}")
+        out.append(f"{'  ' * depth}- {_lang_label(m.entries[iri], lang)}")
         for k in m.sorted_iris([k for k in m.entries[iri].narrower if k not in path]):
             tree(k, depth + 1, path | {k})
 

@@ -97,6 +97,8 @@ class Entry:
     label: str
     definition: str = ""
     labels: list[Label] = field(default_factory=list)
+    definitions: dict[str, str] = field(default_factory=dict)
+    """Every definition by language tag (lower case, as the store keeps it)."""
     broader: list[str] = field(default_factory=list)
     narrower: list[str] = field(default_factory=list)
     related: list[tuple[str, list[str]]] = field(default_factory=list)
@@ -307,12 +309,14 @@ def build_site_model(store: ox.Store) -> SiteModel:
         deprecated = iri in retired
         labels = _labels(store, node)
         pref = _best(_objects(store, node, _PREF)) or slug_of(iri)
+        definitions: list[_Term] = [t for t in _objects(store, node, _DEFINITION) if isinstance(t, ox.Literal)]
         entry = Entry(
             iri=iri,
             slug=slug_of(iri),
             label=pref,
-            definition=_best(_objects(store, node, _DEFINITION)),
+            definition=_best(definitions),
             labels=labels,
+            definitions={(d.language or "").lower(): d.value for d in definitions if isinstance(d, ox.Literal)},
             deprecated=deprecated or iri not in by_iri,
             replaced_by=_iris(_objects(store, node, _n(DCT + "isReplacedBy"))),
             created=_date(store, node, DCT + "created"),

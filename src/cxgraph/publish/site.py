@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..atomic import StagedFiles
 from ..export import render_exports, take_snapshot
+from ..languages import canonical_tag, language_name
 from ..namespaces import CXG, PREFIXES
 from ..view.page import render_model
 from .model import Entry, SiteModel, build_site_model, slug_of
@@ -58,7 +59,16 @@ _DOWNLOAD_ABOUT = {
     "void.ttl": "VoID and DCAT description of the dataset",
     "cxgraph.html": "the interactive graph view (works offline)",
 }
-_LANG_NAMES = {"": "no language", "en": "English", "en-GB": "British English", "en-US": "American English"}
+_LANG_NAMES = {"": "no language", "en-gb": "British English", "en-us": "American English"}
+
+
+def _language(tag: str) -> str:
+    """A label's language as the site names it: "British English", "Español (es-419)" …"""
+    known = _LANG_NAMES.get(tag.lower())
+    if known:
+        return known
+    name = language_name(tag)
+    return name if name == tag or tag.lower() in ("en", "es", "fr", "de", "pt-br") else f"{name} ({canonical_tag(tag)})"
 
 
 def _asset(name: str) -> str:
@@ -210,7 +220,7 @@ class _Site:
             parts.append('<section class="relations"><h2>Related concepts</h2>' + "".join(rels) + "</section>")
 
         rows = "".join(
-            f"<tr><td>{escape(lab.kind)}</td><td>{escape(_LANG_NAMES.get(lab.lang, lab.lang))}</td>"
+            f"<tr><td>{escape(lab.kind)}</td><td>{escape(_language(lab.lang))}</td>"
             f'<td lang="{escape(lab.lang)}">{escape(lab.value)}</td></tr>'
             for lab in e.labels
         )
@@ -347,7 +357,7 @@ class _Site:
             ("Licence", self.licence_html()),
             ("Creators", escape(", ".join(s.creators))),
             ("Publishers", escape(", ".join(s.publishers))),
-            ("Languages", escape(", ".join(_LANG_NAMES.get(lang, lang) for lang in s.languages))),
+            ("Languages", escape(", ".join(_language(lang) for lang in s.languages))),
             ("Created", escape(s.created)),
             ("Modified", escape(s.modified)),
             ("Rights", escape(s.rights)),
