@@ -195,6 +195,7 @@ def test_concept_page_content(site: Path) -> None:
     assert 'href="survey-metric.html"' in html  # broader
     assert "Measured by" in html and 'href="customer-satisfaction-survey.html"' in html
     assert "Where sources disagree" in html and "percentage" in html  # notes and facts
+    assert "Definitions in other languages" in html and '<dd lang="pt-BR">' in html and "Español" in html
     start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
     term = json.loads(html[start : html.index("</script>", start)])
     assert term["@type"] == "DefinedTerm" and term["name"] == "Customer Satisfaction Score"

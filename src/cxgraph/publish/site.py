@@ -228,6 +228,14 @@ class _Site:
             '<section class="labels"><h2>Labels</h2><table><thead><tr><th>kind</th><th>language</th>'
             f"<th>label</th></tr></thead><tbody>{rows}</tbody></table></section>"
         )
+        others = sorted((tag, text) for tag, text in e.definitions.items() if tag and tag != "en")
+        if others:
+            defs = "".join(
+                f'<dt>{escape(_language(tag))}</dt><dd lang="{escape(canonical_tag(tag))}">{escape(text)}</dd>'
+                for tag, text in others
+            )
+            heading = "<h2>Definitions in other languages</h2>"
+            parts.append(f'<section class="definitions">{heading}<dl>{defs}</dl></section>')
         if e.notes:
             notes = "".join(f"<h3>{escape(h)}</h3><p>{escape(t)}</p>" for h, t in e.notes)
             parts.append(f'<section class="notes"><h2>Notes</h2>{notes}</section>')
