@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 
 import pyoxigraph as ox
 
@@ -56,55 +55,58 @@ class CsvWriter:
     def add(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> None:
         if not isinstance(subject, ox.NamedNode):
             return
-        kinds = {o.value for p, o in pairs if p.value == _TYPE and isinstance(o, ox.NamedNode)}
-        if _SCHEME in kinds:
+        is_concept = is_scheme = False
+        cells: dict[tuple[str, str], list[str]] = {}
+        for p, o in pairs:
+            predicate = p.value
+            if predicate == _TYPE:
+                is_concept = is_concept or o.value == _CONCEPT
+                is_scheme = is_scheme or o.value == _SCHEME
+            elif isinstance(o, ox.BlankNode):
+                continue
+            elif predicate in _LINKS:
+                cells.setdefault((_LINKS[predicate], ""), []).append(o.value)
+            elif predicate in _TEXT and isinstance(o, ox.Literal):
+                cells.setdefault((_TEXT[predicate], o.language or ""), []).append(o.value)
+        if is_scheme:
             for p, o in pairs:
                 if p.value in (_DECLARED, _PARTIAL) and isinstance(o, ox.Literal | ox.NamedNode):
                     tag = o.value if isinstance(o, ox.Literal) else o.value.rstrip("/").rsplit("/", 1)[-1]
                     (self._declared if p.value == _DECLARED else self._partial).append(tag)
-        if _CONCEPT not in kinds:
-            return
-        cells: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for p, o in pairs:
-            if isinstance(o, ox.BlankNode):
-                continue
-            if p.value in _LINKS:
-                cells[(_LINKS[p.value], "")].append(o.value)
-            elif p.value in _TEXT and isinstance(o, ox.Literal):
-                cells[(_TEXT[p.value], (o.language or "").lower())].append(o.value)
-        self._rows.append((subject.value, cells))
-
-    @staticmethod
-    def _by_language(cells: dict[tuple[str, str], list[str]], languages: Languages) -> dict[tuple[str, str], list[str]]:
-        """Each text value under the declared language it belongs to; links under ``""``."""
-        out: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for (column, tag), values in cells.items():
-            if column in _LINKS.values():
-                out[(column, "")].extend(values)
-                continue
-            owner = languages.owner(tag) if tag else languages.fallback
-            # A preferred label or definition belongs to its exact language only.
-            if owner is None or (column != "altLabels" and tag and tag != owner.lower()):
-                continue
-            out[(column, owner)].extend(values)
-        return out
+        if is_concept:
+            self._rows.append((subject.value, cells))
 
     def finish(self) -> bytes:
         """Concepts in IRI order; several values in one cell are joined with " | "."""
         languages = languages_from(self._declared, self._partial)
+        columns = csv_columns(languages)
+        position = {name: i for i, name in enumerate(columns)}
+        slots: dict[tuple[str, str], int | None] = {}
+
+        def slot(column: str, tag: str) -> int | None:
+            """The output column of a value of ``column`` in ``tag`` (``None``: not shown)."""
+            if column in _LINKS.values():
+                return position[column]
+            owner = languages.owner(tag) if tag else languages.fallback
+            # A preferred label or definition belongs to its exact language only.
+            if owner is None or (column != "altLabels" and tag and tag.lower() != owner.lower()):
+                return None
+            return position[column if owner == languages.fallback else f"{column}@{owner}"]
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(csv_columns(languages))
-        others = [tag for tag in languages.declared if tag != languages.fallback]
+        writer.writerow(columns)
+        width = len(columns)
         for iri, cells in sorted(self._rows, key=lambda row: row[0]):
-            by_language = self._by_language(cells, languages)
-
-            def cell(column: str, tag: str, found: dict[tuple[str, str], list[str]] = by_language) -> str:
-                return _SEPARATOR.join(sorted(set(found.get((column, tag), []))))
-
-            row = [iri, *(cell(c, languages.fallback) for c in LANGUAGE_COLUMNS)]
-            row += [cell(c, "") for c in _LINKS.values()]
-            row += [cell(c, tag) for tag in others for c in LANGUAGE_COLUMNS]
+            buckets: list[list[str]] = [[] for _ in range(width)]
+            for key, values in cells.items():
+                if key not in slots:
+                    slots[key] = slot(*key)
+                index = slots[key]
+                if index is not None:
+                    buckets[index].extend(values)
+            row = [_SEPARATOR.join(sorted(set(b))) if len(b) > 1 else (b[0] if b else "") for b in buckets]
+            row[0] = iri
             writer.writerow(row)
         return buffer.getvalue().encode("utf-8")
 
