@@ -77,6 +77,10 @@ def related_and_broader(store: ox.Store) -> Rows:
     return rows
 
 
+def _is_concept(store: ox.Store, iri: str) -> bool:
+    return any(True for _ in store.quads_for_pattern(ox.NamedNode(iri), _TYPE, _CONCEPT, _DEFAULT))
+
+
 def label_on_two_concepts(store: ox.Store) -> Rows:
     """One label (ignoring case, per language) on two live resources, reported on the first one."""
     deprecated = {
@@ -104,10 +108,11 @@ def label_on_two_concepts(store: ox.Store) -> Rows:
             continue
         ordered = sorted(subjects)
         focus = ordered[0]
-        if focus.startswith("_:") or not any(True for _ in store.quads_for_pattern(ox.NamedNode(focus), _TYPE, _CONCEPT, _DEFAULT)):
+        if focus.startswith("_:") or not _is_concept(store, focus):
             continue
         everyone = ">, <".join(ordered)
-        rows.append((focus, f'label "{shown[key]}" is shared by <{everyone}>; merge the concepts or keep the label on one'))
+        message = f'label "{shown[key]}" is shared by <{everyone}>; merge the concepts or keep the label on one'
+        rows.append((focus, message))
     return rows
 
 
