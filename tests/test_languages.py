@@ -192,9 +192,10 @@ def test_import_maps_a_spanish_and_a_german_glossary(cli: CliRunner, glossary: s
     assert len(records) == len(expected)
     right = sum(1 for r, slug in zip(records, expected, strict=True) if r["match"] == f"https://w3id.org/cxgraph/{slug}")
     assert right / len(expected) >= 0.9, [(r["term"], r["match"]) for r in records]
+    assert right == len(expected) == 21  # as the README says
     assert {r["language"].split("-")[0] for r in records if r["match"]} == {language}
     report = cli("import", ROOT / "tests" / "data" / "glossaries" / glossary).stdout
-    assert f"matched in {'Español (es)' if language == 'es' else 'Deutsch (de)'}" in report
+    assert f"matched in {'Español (es)' if language == 'es' else 'Deutsch (de)'}: 21 of 21 terms" in report
 
 
 def test_import_in_the_wrong_language_is_worse_and_the_patch_uses_the_glossary_language(
@@ -216,3 +217,16 @@ def test_the_printed_glossary_is_in_the_language_asked_for(cli: CliRunner, tmp_p
     text = out.read_text(encoding="utf-8")
     assert "**Tasa de abandono**\n: Métrica de cola" in text
     assert "Abandonment Rate" not in text and "*see* Tasa de abandono" in text
+
+
+@pytest.mark.parametrize(("term", "language", "concept"), [("TME", "es", "average-wait-time"), ("CPC", "de", "cost-per-contact")])
+def test_an_acronym_two_languages_give_to_two_concepts_is_resolved_by_the_glossary_language(
+    store: ox.Store, term: str, language: str, concept: str
+) -> None:
+    from cxgraph.glossary.entries import Entry
+    from cxgraph.glossary.match import VocabularyIndex, match_entry
+
+    everywhere = match_entry(Entry(term=term, acronym=None, definition="", line=1), VocabularyIndex.from_store(store))
+    assert everywhere.kind == "ambiguous"
+    found = match_entry(Entry(term=term, acronym=None, definition="", line=1), VocabularyIndex.from_store(store, language))
+    assert found.concept == f"https://w3id.org/cxgraph/{concept}" and found.language.lower() == language
