@@ -125,7 +125,9 @@ def test_other_languages_are_found_only_when_asked_and_the_switch_keeps_the_conc
     assert view.js("window.cxgraph.language()") == "fr"
     assert view.selected() == "agent"
     other = view.page.text_content("#card") or ""
-    assert "In other languages" in other and "Español" in other and "Agente" in other
+    assert "Dans d'autres langues" in other and "Español" in other and "Agente" in other
+    assert view.page.inner_text("#layout-hierarchy") == "Hiérarchie"  # the page's own words follow the language
+    assert view.page.get_attribute("#search", "placeholder").startswith("Trouver un concept")
 
 
 @pytest.mark.parametrize("view", ["?lang=fr#agent"], indirect=True)
@@ -144,5 +146,5 @@ def test_a_concept_missing_in_a_partial_language_is_shown_in_english_and_marked(
     view.page.goto(changed.as_uri() + "?lang=fr#agent")
     view.page.wait_for_selector("body[data-ready=true]", timeout=60_000)
     assert view.card_title() == "Agent"
-    assert "Not yet in Français" in view.page.inner_text("#card-fallback")
+    assert view.page.inner_text("#card-fallback") == "Pas encore en français : libellé et définition affichés en anglais."
     assert "Français (partial)" in view.page.inner_text("#language")

@@ -39,6 +39,92 @@
     if (t && t[1]) item.definition = t[1];
     if (full && t) { item.alt = t[2]; item.hidden = t[3]; }
   }
+  /* The page's own words in the chosen language (English is the key; a missing entry shows the
+     English). Messages with a {placeholder} are filled in by say(). */
+  var UI = {
+    es: {
+      "Broader": "Conceptos genéricos", "Narrower": "Conceptos específicos", "Related": "Conceptos relacionados",
+      "Collections": "Colecciones", "Alternative labels": "Etiquetas alternativas", "Notes": "Notas", "Facts": "Datos",
+      "Sources": "Fuentes", "In other languages": "En otros idiomas", "Top concept": "Concepto principal",
+      "No definition yet.": "Aún sin definición.", "Copy": "Copiar", "Copied": "Copiado",
+      "Find a concept: label, synonym or acronym  ( / )": "Buscar un concepto: etiqueta, sinónimo o sigla  ( / )",
+      "all languages": "todos los idiomas", "Hierarchy": "Jerarquía", "Network": "Red", "Fit": "Ajustar",
+      "Filters": "Filtros", "Card": "Ficha", "Legend": "Leyenda", "Tree": "Árbol", "Top concepts": "Conceptos principales",
+      "Relations": "Relaciones", "Focus": "Foco", "Keys": "Teclas", "all": "todos", "none": "ninguno",
+      "also “{text}”": "también «{text}»", "misspelt “{text}”": "mal escrito «{text}»",
+      "No concept matches “{q}”.": "Ningún concepto coincide con «{q}».",
+      "No exact match. Did you mean ": "Sin coincidencia exacta. ¿Quiso decir ", "({language})": "(inglés)",
+      "label and definition": "Aún no está en español: etiqueta y definición en inglés.",
+      "label": "Aún no está en español: etiqueta en inglés.", "definition": "Aún no está en español: definición en inglés.",
+      "Where sources disagree": "Dónde discrepan las fuentes", "Where implementations differ": "Dónde difieren las implementaciones",
+      "Scope note": "Nota de alcance", "Note": "Nota", "Example": "Ejemplo", "History note": "Nota histórica",
+      "Change note": "Nota de cambio", "Editorial note": "Nota editorial"
+    },
+    fr: {
+      "Broader": "Concepts génériques", "Narrower": "Concepts spécifiques", "Related": "Concepts associés",
+      "Collections": "Collections", "Alternative labels": "Libellés alternatifs", "Notes": "Notes", "Facts": "Données",
+      "Sources": "Sources", "In other languages": "Dans d'autres langues", "Top concept": "Concept de tête",
+      "No definition yet.": "Pas encore de définition.", "Copy": "Copier", "Copied": "Copié",
+      "Find a concept: label, synonym or acronym  ( / )": "Trouver un concept : libellé, synonyme ou sigle  ( / )",
+      "all languages": "toutes les langues", "Hierarchy": "Hiérarchie", "Network": "Réseau", "Fit": "Ajuster",
+      "Filters": "Filtres", "Card": "Fiche", "Legend": "Légende", "Tree": "Arbre", "Top concepts": "Concepts de tête",
+      "Relations": "Relations", "Focus": "Focus", "Keys": "Touches", "all": "tout", "none": "aucun",
+      "also “{text}”": "aussi « {text} »", "misspelt “{text}”": "mal orthographié « {text} »",
+      "No concept matches “{q}”.": "Aucun concept ne correspond à « {q} ».",
+      "No exact match. Did you mean ": "Pas de correspondance exacte. Vouliez-vous dire ", "({language})": "(anglais)",
+      "label and definition": "Pas encore en français : libellé et définition affichés en anglais.",
+      "label": "Pas encore en français : libellé affiché en anglais.",
+      "definition": "Pas encore en français : définition affichée en anglais.",
+      "Where sources disagree": "Où les sources divergent", "Where implementations differ": "Où les mises en œuvre diffèrent",
+      "Scope note": "Note d'application", "Note": "Note", "Example": "Exemple", "History note": "Note historique",
+      "Change note": "Note de modification", "Editorial note": "Note éditoriale"
+    },
+    de: {
+      "Broader": "Oberbegriffe", "Narrower": "Unterbegriffe", "Related": "Verwandte Begriffe",
+      "Collections": "Sammlungen", "Alternative labels": "Alternative Bezeichnungen", "Notes": "Anmerkungen",
+      "Facts": "Fakten", "Sources": "Quellen", "In other languages": "In anderen Sprachen", "Top concept": "Spitzenbegriff",
+      "No definition yet.": "Noch keine Definition.", "Copy": "Kopieren", "Copied": "Kopiert",
+      "Find a concept: label, synonym or acronym  ( / )": "Begriff finden: Bezeichnung, Synonym oder Abkürzung  ( / )",
+      "all languages": "alle Sprachen", "Hierarchy": "Hierarchie", "Network": "Netzwerk", "Fit": "Einpassen",
+      "Filters": "Filter", "Card": "Karte", "Legend": "Legende", "Tree": "Baum", "Top concepts": "Spitzenbegriffe",
+      "Relations": "Beziehungen", "Focus": "Fokus", "Keys": "Tasten", "all": "alle", "none": "keine",
+      "also “{text}”": "auch „{text}“", "misspelt “{text}”": "falsch geschrieben „{text}“",
+      "No concept matches “{q}”.": "Kein Begriff passt zu „{q}“.",
+      "No exact match. Did you mean ": "Kein genauer Treffer. Meinten Sie ", "({language})": "(Englisch)",
+      "label and definition": "Noch nicht auf Deutsch: Bezeichnung und Definition auf Englisch.",
+      "label": "Noch nicht auf Deutsch: Bezeichnung auf Englisch.", "definition": "Noch nicht auf Deutsch: Definition auf Englisch.",
+      "Where sources disagree": "Wo Quellen voneinander abweichen", "Where implementations differ": "Wo Umsetzungen sich unterscheiden",
+      "Scope note": "Anwendungshinweis", "Note": "Anmerkung", "Example": "Beispiel", "History note": "Historische Anmerkung",
+      "Change note": "Änderungsvermerk", "Editorial note": "Redaktionelle Anmerkung"
+    },
+    "pt-BR": {
+      "Broader": "Conceitos mais amplos", "Narrower": "Conceitos mais específicos", "Related": "Conceitos relacionados",
+      "Collections": "Coleções", "Alternative labels": "Rótulos alternativos", "Notes": "Notas", "Facts": "Dados",
+      "Sources": "Fontes", "In other languages": "Em outros idiomas", "Top concept": "Conceito de topo",
+      "No definition yet.": "Ainda sem definição.", "Copy": "Copiar", "Copied": "Copiado",
+      "Find a concept: label, synonym or acronym  ( / )": "Encontre um conceito: rótulo, sinônimo ou sigla  ( / )",
+      "all languages": "todos os idiomas", "Hierarchy": "Hierarquia", "Network": "Rede", "Fit": "Ajustar",
+      "Filters": "Filtros", "Card": "Ficha", "Legend": "Legenda", "Tree": "Árvore", "Top concepts": "Conceitos de topo",
+      "Relations": "Relações", "Focus": "Foco", "Keys": "Teclas", "all": "todos", "none": "nenhum",
+      "also “{text}”": "também “{text}”", "misspelt “{text}”": "grafia errada “{text}”",
+      "No concept matches “{q}”.": "Nenhum conceito corresponde a “{q}”.",
+      "No exact match. Did you mean ": "Nenhuma correspondência exata. Você quis dizer ", "({language})": "(inglês)",
+      "label and definition": "Ainda não em português: rótulo e definição em inglês.",
+      "label": "Ainda não em português: rótulo em inglês.", "definition": "Ainda não em português: definição em inglês.",
+      "Where sources disagree": "Onde as fontes divergem", "Where implementations differ": "Onde as implementações diferem",
+      "Scope note": "Nota de escopo", "Note": "Nota", "Example": "Exemplo", "History note": "Nota histórica",
+      "Change note": "Nota de alteração", "Editorial note": "Nota editorial"
+    }
+  };
+  function tr(text) { var table = UI[LANG]; return (table && table[text]) || text; }
+  function say(text, values) {
+    return tr(text).replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "{" + k + "}" : values[k]; });
+  }
+  document.querySelectorAll("[data-ui]").forEach(function (node) { node.textContent = tr(node.textContent); });
+  (function () {
+    var box = document.getElementById("search");
+    if (box) box.placeholder = tr(box.placeholder);
+  })();
   concepts.forEach(function (c) { localise(c, true); });
   (data.collections || []).forEach(function (k) { localise(k, false); });
   groups.forEach(function (g) { if (g.concept >= 0) g.label = concepts[g.concept].label; });
@@ -539,7 +625,7 @@
   function renderCard(c) {
     var parts = [];
     var g = groupOf(c);
-    parts.push(el("p", { className: "kicker" }, [swatch(g.color), document.createTextNode(c.top ? "Top concept" : g.label)]));
+    parts.push(el("p", { className: "kicker" }, [swatch(g.color), document.createTextNode(c.top ? tr("Top concept") : g.label)]));
     var up = chains(c, 4);
     if (up.length && up[0].length) {
       parts.push(el("nav", { className: "chains", "aria-label": "Broader concepts, from the top" }, up.map(function (chain) {
@@ -554,53 +640,54 @@
     var title = el("h2", { className: "pref", id: "card-title", text: c.label });
     if (c.notation) title.appendChild(el("span", { className: "notation", text: "  " + c.notation }));
     parts.push(title);
-    parts.push(c.definition ? el("p", { className: "definition", text: c.definition }) : el("p", { className: "definition missing", text: "No definition yet." }));
+    parts.push(c.definition ? el("p", { className: "definition", text: c.definition }) : el("p", { className: "definition missing", text: tr("No definition yet.") }));
     if (c.labelFallback || c.definitionFallback) {
-      parts.push(el("p", { className: "fallback", id: "card-fallback", lang: "en",
-        text: "Not yet in " + LANG_INFO.name + ": " + (c.labelFallback && c.definitionFallback ? "label and definition" : c.labelFallback ? "label" : "definition") + " shown in " + FALLBACK_NAME + "." }));
+      var missing = c.labelFallback && c.definitionFallback ? "label and definition" : c.labelFallback ? "label" : "definition";
+      var sentence = UI[LANG] && UI[LANG][missing] ? UI[LANG][missing] : "Not yet in " + LANG_INFO.name + ": " + missing + " shown in " + FALLBACK_NAME + ".";
+      parts.push(el("p", { className: "fallback", id: "card-fallback", text: sentence }));
     }
-    parts = parts.concat(section("Broader", linkList(c.broader)));
-    parts = parts.concat(section("Narrower", linkList(c.narrower)));
+    parts = parts.concat(section(tr("Broader"), linkList(c.broader)));
+    parts = parts.concat(section(tr("Narrower"), linkList(c.narrower)));
     if (c.related.length) {
       var rel = el("div", { className: "related" });
       c.related.forEach(function (r) { rel.appendChild(el("h4", { text: r[0] })); rel.appendChild(linkList(r[1])); });
-      parts = parts.concat(section("Related", rel));
+      parts = parts.concat(section(tr("Related"), rel));
     }
     if (memberOf[c.index].length) {
-      parts = parts.concat(section("Collections", el("ul", { className: "plain" }, memberOf[c.index].map(function (m) {
+      parts = parts.concat(section(tr("Collections"), el("ul", { className: "plain" }, memberOf[c.index].map(function (m) {
         var k = collections[m[0]];
         var open = el("button", { type: "button", className: "link", text: k.label });
         open.addEventListener("click", function () { showCollection(k.index); });
         return el("li", null, [open, k.ordered ? document.createTextNode(" (" + (m[1] + 1) + " of " + k.members.length + ")") : null]);
       }))));
     }
-    if (c.alt.length) parts = parts.concat(section("Alternative labels", el("p", { className: "labels" }, c.alt.map(function (a) { return el("span", { text: a }); }))));
+    if (c.alt.length) parts = parts.concat(section(tr("Alternative labels"), el("p", { className: "labels" }, c.alt.map(function (a) { return el("span", { text: a }); }))));
     var elsewhere = languages.filter(function (l) { return l.tag !== LANG; }).map(function (l) {
       var text = l.tag === FALLBACK ? c.en[0] : c.tr && c.tr[l.tag] && c.tr[l.tag][0];
       return text ? el("li", null, [el("b", { text: l.name + " " }), el("span", { lang: l.tag, text: text })]) : null;
     }).filter(Boolean);
-    if (elsewhere.length) parts = parts.concat(section("In other languages", el("ul", { className: "plain languages" }, elsewhere)));
+    if (elsewhere.length) parts = parts.concat(section(tr("In other languages"), el("ul", { className: "plain languages" }, elsewhere)));
     /* Notes written in the chosen language first, then the English ones (most notes exist only in English). */
     var own = LANG !== FALLBACK && c.tr && c.tr[LANG] ? c.tr[LANG][4] || [] : [];
     var notes = own.map(function (n) { return [n, LANG]; }).concat(c.notes.map(function (n) { return [n, FALLBACK]; }));
-    if (notes.length) parts = parts.concat(section("Notes", el("div", null, notes.map(function (item) {
+    if (notes.length) parts = parts.concat(section(tr("Notes"), el("div", null, notes.map(function (item) {
       var n = item[0];
-      var head = n[0] + (LANG !== FALLBACK && item[1] === FALLBACK ? " (" + FALLBACK_NAME + ")" : "");
+      var head = tr(n[0]) + (LANG !== FALLBACK && item[1] === FALLBACK ? " " + say("({language})", { language: FALLBACK_NAME }) : "");
       return el("p", { className: "note", lang: item[1] }, [el("b", { text: head }), document.createTextNode(n[1])]);
     }))));
     if (c.facts.length) {
       var dl = el("dl", { className: "facts" });
       c.facts.forEach(function (f) { dl.appendChild(el("dt", { text: f[0] })); dl.appendChild(el("dd", { text: f[1] })); });
-      parts = parts.concat(section("Facts", dl));
+      parts = parts.concat(section(tr("Facts"), dl));
     }
     if (c.sources.length) {
-      parts = parts.concat(section("Sources", el("ul", { className: "plain" }, c.sources.map(function (s) {
+      parts = parts.concat(section(tr("Sources"), el("ul", { className: "plain" }, c.sources.map(function (s) {
         return el("li", null, [s[1] ? el("a", { href: s[1], target: "_blank", rel: "noopener noreferrer", text: s[0] }) : document.createTextNode(s[0])]);
       }))));
     }
-    var copy = el("button", { type: "button", text: "Copy" });
+    var copy = el("button", { type: "button", text: tr("Copy") });
     copy.addEventListener("click", function () {
-      if (navigator.clipboard) navigator.clipboard.writeText(c.iri).then(function () { copy.textContent = "Copied"; }, function () {});
+      if (navigator.clipboard) navigator.clipboard.writeText(c.iri).then(function () { copy.textContent = tr("Copied"); }, function () {});
     });
     parts = parts.concat(section("IRI", el("p", { className: "iri" }, [el("code", { text: c.iri }), copy])));
     card.replaceChildren.apply(card, parts);
@@ -1194,10 +1281,10 @@
     results.replaceChildren();
     if (!input.value.trim()) { closeResults(); return; }
     if (!hits.length) {
-      results.appendChild(el("li", { className: "none", text: "No concept matches “" + input.value.trim() + "”." }));
+      results.appendChild(el("li", { className: "none", text: say("No concept matches “{q}”.", { q: input.value.trim() }) }));
     } else if (hits[0].fuzzy) {
       results.appendChild(el("li", { className: "none mean", id: "did-you-mean" }, [el("span", null, [
-        document.createTextNode("No exact match. Did you mean "), el("b", { text: hits[0].concept.label }), document.createTextNode("?")])]));
+        document.createTextNode(tr("No exact match. Did you mean ")), el("b", { text: hits[0].concept.label }), document.createTextNode("?")])]));
     }
     searchCollections(input.value).forEach(function (k) { hits.push({ collection: k }); });
     if (active < 0 && hits.length) active = 0;
@@ -1211,7 +1298,7 @@
       }
       var other = hit.tag && hit.tag !== LANG && hit.text !== hit.concept.label;
       var via = hit.kind === "pref" && !other ? null : el("span", { className: "via", lang: hit.tag || LANG,
-        text: (hit.kind === "hidden" ? "misspelt “" : "also “") + hit.text + "”" + (other ? " (" + hit.tag + ")" : "") });
+        text: say(hit.kind === "hidden" ? "misspelt “{text}”" : "also “{text}”", { text: hit.text }) + (other ? " (" + hit.tag + ")" : "") });
       var item = el("li", { id: "result-" + i, role: "option", "aria-selected": String(i === active), "data-id": hit.concept.id }, [
         swatch(groupOf(hit.concept).color), el("span", { className: "label", text: hit.concept.label }), via,
         el("span", { className: "group", text: hit.concept.top ? "top concept" : groupOf(hit.concept).label })
