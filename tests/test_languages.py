@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from cxgraph.checks import run_checks
-from cxgraph.languages import declared_languages, parse_accept_language, pick
+from cxgraph.languages import declared_languages, languages_from, parse_accept_language
 from cxgraph.pipeline import complete_store
 from cxgraph.query_language import narrow_rows
 
@@ -162,11 +162,13 @@ def test_narrowing_keeps_english_where_a_row_has_no_text_in_the_language() -> No
     assert narrow_rows(found, "es-419") == [1, 3]
 
 
-def test_accept_language_and_pick() -> None:
+def test_accept_language_and_regional_variants() -> None:
     assert parse_accept_language("de-CH, fr;q=0.8, *;q=0.1, en;q=0") == ["de-CH", "fr"]
-    lits = [ox.Literal("Contact Center", language="en"), ox.Literal("Centro de contacto", language="es-419")]
-    assert pick(lits, "es") == (lits[1], False)
-    assert pick(lits, "fr") == (lits[0], True)
+    languages = languages_from(["pt-br", "es", "en"])
+    assert languages.declared == ("en", "es", "pt-BR")
+    assert languages.resolve("es-419") == "es"  # a regional variant belongs to its language
+    assert languages.resolve("pt-PT") == "pt-BR"
+    assert languages.resolve("fr") is None and languages.fallback == "en"
 
 
 @pytest.mark.parametrize(

@@ -270,7 +270,7 @@ def import_glossary(
     from .glossary import VocabularyIndex, build_patch, match_entries, read_glossary
     from .glossary.apply import check_patch, write_error
     from .glossary.decode import parse_size
-    from .glossary.match import detect_language
+    from .glossary.match import StoreReading, detect_language
     from .query_language import resolve_language
     from .vocab import load_vocabulary
 
@@ -282,11 +282,12 @@ def import_glossary(
     limit = parse_size(max_size) if isinstance(max_size, str) else max_size
     glossary = read_glossary(source, fmt, limit)
     vocabulary = load_vocabulary(ontology)
+    reading = StoreReading.of(vocabulary.store)
     if language is None:
-        chosen, counts = detect_language(glossary.entries, vocabulary.store)
+        chosen, counts = detect_language(glossary.entries, reading)
     else:
-        chosen, counts = resolve_language(vocabulary.store, language), {}
-    index = VocabularyIndex.from_store(vocabulary.store, chosen)
+        chosen, counts = resolve_language(reading.languages, language), {}
+    index = VocabularyIndex.from_reading(reading, chosen)
     matches = tuple(match_entries(glossary.entries, index))
     given = source_title.strip() if source_title else ""
     title = given or glossary.title or source.stem

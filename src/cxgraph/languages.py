@@ -4,9 +4,9 @@ A concept scheme declares its languages with ``dct:language`` (BCP 47 tags such 
 or ISO 639 IRIs whose last path segment is the code) and marks the ones still being written with
 ``cx:partialLanguage``. Every output that shows one language (the CSV column sets, ``cxgraph
 query --lang``, the endpoint's ``Accept-Language``, the graph view, the glossary import) reads the
-declaration through :func:`declared_languages` and picks literals with :func:`pick`, so they agree
-on what belongs to a language: its own tag first, then its regional variants (``es-419`` counts
-for ``es``, ``pt-PT`` for ``pt-BR`` when ``pt-PT`` is not declared itself).
+declaration through :func:`declared_languages` and :meth:`Languages.resolve`, so they agree on
+what belongs to a language: its own tag first, then its regional variants (``es-419`` counts for
+``es``, ``pt-PT`` for ``pt-BR`` when ``pt-PT`` is not declared itself).
 
 Language tags are compared case-insensitively, as RDF does; RDF stores keep them in lower case.
 """
@@ -27,8 +27,8 @@ __all__ = [
     "declared_languages",
     "language_name",
     "parse_accept_language",
-    "pick",
     "primary_subtag",
+    "tag_of",
 ]
 
 #: The names a language switch shows, each in its own language.
@@ -99,10 +99,6 @@ class Languages:
                 return tag
         return None
 
-    def owner(self, literal_tag: str) -> str | None:
-        """The declared language a literal tagged ``literal_tag`` belongs to (its column set)."""
-        return self.resolve(literal_tag) if literal_tag else None
-
 
 def declared_languages(store: ox.Store) -> Languages:
     """The languages the store's concept schemes declare; English alone when none does."""
@@ -112,11 +108,11 @@ def declared_languages(store: ox.Store) -> Languages:
     for scheme in schemes:
         subject = scheme.subject
         for q in store.quads_for_pattern(subject, ox.NamedNode(DCT + "language"), None, _DEFAULT):
-            tag = _tag_of(q.object)
+            tag = tag_of(q.object)
             if tag:
                 declared.setdefault(tag.lower(), tag)
         for q in store.quads_for_pattern(subject, ox.NamedNode(CX + "partialLanguage"), None, _DEFAULT):
-            tag = _tag_of(q.object)
+            tag = tag_of(q.object)
             if tag:
                 partial.add(tag.lower())
     return languages_from(declared.values(), partial)
@@ -131,33 +127,13 @@ def languages_from(tags: Iterable[str], partial: Iterable[str] = ()) -> Language
     return Languages(tuple(ordered), frozenset(p.lower() for p in partial if p.lower() in unique))
 
 
-def _tag_of(term: object) -> str:
+def tag_of(term: object) -> str:
+    """The tag a ``dct:language`` value names: a literal's text, an ISO 639 IRI's last segment."""
     if isinstance(term, ox.Literal):
         return term.value.strip()
     if isinstance(term, ox.NamedNode):
         return re.split(r"[/#]", term.value.rstrip("/"))[-1]
     return ""
-
-
-def pick(literals: Iterable[ox.Literal], language: str, fallback: str = FALLBACK) -> tuple[ox.Literal | None, bool]:
-    """The literal to show in ``language``, and whether it is a fallback to ``fallback``.
-
-    Preference: the exact tag, then a regional variant of the same language (the
-    alphabetically first), then the fallback language the same way, then an untagged literal.
-    """
-    items = sorted(
-        (lit for lit in literals if isinstance(lit, ox.Literal)), key=lambda lit: (lit.language or "", lit.value)
-    )
-    for wanted, is_fallback in ((language, False), (fallback, True)):
-        low = wanted.lower()
-        exact = [lit for lit in items if (lit.language or "").lower() == low]
-        if exact:
-            return exact[0], is_fallback
-        regional = [lit for lit in items if lit.language and primary_subtag(lit.language) == primary_subtag(wanted)]
-        if regional:
-            return regional[0], is_fallback
-    untagged = [lit for lit in items if not lit.language]
-    return (untagged[0], True) if untagged else (None, True)
 
 
 def parse_accept_language(header: str) -> list[str]:

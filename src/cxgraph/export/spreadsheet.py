@@ -15,8 +15,8 @@ import io
 
 import pyoxigraph as ox
 
-from ..languages import Languages, languages_from
-from ..namespaces import CX, DCT, RDF, SKOS
+from ..languages import Languages, languages_from, tag_of
+from ..namespaces import DCT, RDF, SKOS
 from .snapshot import Node, Snapshot, Term
 
 __all__ = ["CSV_COLUMNS", "CsvWriter", "csv_columns", "to_csv"]
@@ -31,7 +31,6 @@ _SCHEME = SKOS + "ConceptScheme"
 _TEXT = {SKOS + "prefLabel": "prefLabel", SKOS + "altLabel": "altLabels", SKOS + "definition": "definition"}
 _LINKS = {SKOS + "broader": "broader", SKOS + "related": "related", DCT + "source": "sources"}
 _DECLARED = DCT + "language"
-_PARTIAL = CX + "partialLanguage"
 
 
 def csv_columns(languages: Languages) -> list[str]:
@@ -50,7 +49,6 @@ class CsvWriter:
     def __init__(self) -> None:
         self._rows: list[tuple[str, dict[tuple[str, str], list[str]]]] = []
         self._declared: list[str] = []
-        self._partial: list[str] = []
 
     def add(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> None:
         if not isinstance(subject, ox.NamedNode):
@@ -70,15 +68,14 @@ class CsvWriter:
                 cells.setdefault((_TEXT[predicate], o.language or ""), []).append(o.value)
         if is_scheme:
             for p, o in pairs:
-                if p.value in (_DECLARED, _PARTIAL) and isinstance(o, ox.Literal | ox.NamedNode):
-                    tag = o.value if isinstance(o, ox.Literal) else o.value.rstrip("/").rsplit("/", 1)[-1]
-                    (self._declared if p.value == _DECLARED else self._partial).append(tag)
+                if p.value == _DECLARED:
+                    self._declared.append(tag_of(o))
         if is_concept:
             self._rows.append((subject.value, cells))
 
     def finish(self) -> bytes:
         """Concepts in IRI order; several values in one cell are joined with " | "."""
-        languages = languages_from(self._declared, self._partial)
+        languages = languages_from(self._declared)
         columns = csv_columns(languages)
         position = {name: i for i, name in enumerate(columns)}
         slots: dict[tuple[str, str], int | None] = {}
@@ -87,7 +84,7 @@ class CsvWriter:
             """The output column of a value of ``column`` in ``tag`` (``None``: not shown)."""
             if column in _LINKS.values():
                 return position[column]
-            owner = languages.owner(tag) if tag else languages.fallback
+            owner = languages.resolve(tag) if tag else languages.fallback
             # A preferred label or definition belongs to its exact language only.
             if owner is None or (column != "altLabels" and tag and tag.lower() != owner.lower()):
                 return None

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
-from ..languages import canonical_tag, declared_languages, primary_subtag
+from ..languages import Languages, canonical_tag, declared_languages, primary_subtag
 from ..namespaces import CX, DCT, RDF, SKOS
 from ..vocab import deprecated_concepts
 from .entries import Entry, normalise, normalised_key
@@ -47,6 +47,7 @@ __all__ = [
     "FUZZY_THRESHOLD",
     "MATCH_KINDS",
     "Match",
+    "StoreReading",
     "VocabularyIndex",
     "detect_language",
     "match_entries",
@@ -83,6 +84,49 @@ class Match:
     """The language tag of the label that matched (empty for no match or an untagged label)."""
 
 
+@dataclass(frozen=True)
+class StoreReading:
+    """What matching needs from a store, read once: live concepts' labels, sources and links."""
+
+    labels: list[tuple[str, str, str, bool]]
+    """(concept, label, language tag, is preferred) for every label of a live concept."""
+    sources: dict[str, set[str]]
+    subjects: set[str]
+    linked: set[frozenset[str]]
+    noted: set[str]
+    languages: Languages
+
+    @classmethod
+    def of(cls, store: ox.Store) -> StoreReading:
+        deprecated = deprecated_concepts(store)
+        concepts = {
+            q.subject.value
+            for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(SKOS + "Concept"))
+            if isinstance(q.subject, ox.NamedNode)
+        } - deprecated
+        labels: list[tuple[str, str, str, bool]] = []
+        for predicate in _LABELS:
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
+                subject, label = quad.subject, quad.object
+                if isinstance(subject, ox.NamedNode) and subject.value in concepts and isinstance(label, ox.Literal):
+                    labels.append((subject.value, label.value, label.language or "", predicate.endswith("prefLabel")))
+        sources: dict[str, set[str]] = defaultdict(set)
+        for quad in store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+                sources[quad.subject.value].add(quad.object.value)
+        linked: set[frozenset[str]] = set()
+        noted: set[str] = set()
+        for concept in concepts:
+            for quad in store.quads_for_pattern(ox.NamedNode(concept), None, None):
+                other = quad.object
+                if isinstance(other, ox.NamedNode) and other.value in concepts and other.value != concept:
+                    linked.add(frozenset((concept, other.value)))
+                elif quad.predicate.value == CX + "disagreementNote":
+                    noted.add(concept)
+        subjects = {q.subject.value for q in store if isinstance(q.subject, ox.NamedNode)}
+        return cls(labels, sources, subjects, linked, noted, declared_languages(store))
+
+
 @dataclass
 class VocabularyIndex:
     """The labels of a vocabulary, indexed for the matching steps."""
@@ -115,38 +159,23 @@ class VocabularyIndex:
         concepts (``owl:deprecated true``) are left out: a term should match the concept that
         replaced them.
         """
-        index = cls(language=language)
+        return cls.from_reading(StoreReading.of(store), language, with_others)
+
+    @classmethod
+    def from_reading(
+        cls, reading: StoreReading, language: str | None = None, with_others: bool = True
+    ) -> VocabularyIndex:
+        """:meth:`from_store` from a store already read (one reading serves every language)."""
+        index = cls(
+            language=language, sources=reading.sources, subjects=reading.subjects,
+            linked=reading.linked, noted=reading.noted,
+        )
         if language is not None and with_others:
-            index.others = cls.from_store(store)
-        deprecated = deprecated_concepts(store)
-        concepts = {
-            q.subject.value
-            for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(SKOS + "Concept"))
-            if isinstance(q.subject, ox.NamedNode)
-        } - deprecated
-        index.subjects = {q.subject.value for q in store if isinstance(q.subject, ox.NamedNode)}
-        for predicate in _LABELS:
-            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), None):
-                subject, label = quad.subject, quad.object
-                if not isinstance(subject, ox.NamedNode) or subject.value not in concepts:
-                    continue
-                if not isinstance(label, ox.Literal):
-                    continue
-                tag = label.language or ""
-                if language is not None and tag and primary_subtag(tag) != primary_subtag(language):
-                    continue
-                index.add_label(subject.value, label.value, preferred=predicate.endswith("prefLabel"), language=tag)
-        for quad in store.quads_for_pattern(None, ox.NamedNode(DCT + "source"), None):
-            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
-                index.sources[quad.subject.value].add(quad.object.value)
-        for concept in concepts:
-            node = ox.NamedNode(concept)
-            for quad in store.quads_for_pattern(node, None, None):
-                other = quad.object
-                if isinstance(other, ox.NamedNode) and other.value in concepts and other.value != concept:
-                    index.linked.add(frozenset((concept, other.value)))
-                elif quad.predicate.value == CX + "disagreementNote":
-                    index.noted.add(concept)
+            index.others = cls.from_reading(reading)
+        for concept, text, tag, preferred in reading.labels:
+            if language is not None and tag and primary_subtag(tag) != primary_subtag(language):
+                continue
+            index.add_label(concept, text, preferred=preferred, language=tag)
         return index
 
     def add_label(self, concept: str, label: str, preferred: bool = False, language: str = "") -> None:
@@ -311,16 +340,17 @@ def match_entries(entries: Iterable[Entry], index: VocabularyIndex) -> list[Matc
     return [match_entry(entry, index) for entry in entries]
 
 
-def detect_language(entries: Iterable[Entry], store: ox.Store) -> tuple[str, dict[str, int]]:
+def detect_language(entries: Iterable[Entry], store: ox.Store | StoreReading) -> tuple[str, dict[str, int]]:
     """The declared language whose labels the most entries meet, and each language's count.
 
     An entry counts for a language when its term is a label of that language exactly or once
     normalised; English wins a tie, then the language listed first.
     """
+    reading = store if isinstance(store, StoreReading) else StoreReading.of(store)
     listed = list(entries)
     counts: dict[str, int] = {}
-    for tag in declared_languages(store).declared:
-        index = VocabularyIndex.from_store(store, tag, with_others=False)
+    for tag in reading.languages.declared:
+        index = VocabularyIndex.from_reading(reading, tag, with_others=False)
         counts[tag] = sum(
             1 for e in listed if index.exact.get(e.term.casefold()) or index.keyed.get(normalised_key(e.term))
         )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..languages import primary_subtag
 from .model import Entry, SiteModel, build_site_model
 
 __all__ = ["render_glossary", "write_pdf"]
@@ -34,8 +35,8 @@ def _lang_definition(e: Entry, lang: str) -> str:
 
 
 def _in_lang(tag: str, lang: str) -> bool:
-    tag, lang = tag.lower(), lang.lower()
-    return not tag or tag == lang or tag.startswith(lang.split("-")[0] + "-") or tag == lang.split("-")[0]
+    """An untagged label, or one in ``lang`` or a regional variant of it."""
+    return not tag or primary_subtag(tag) == primary_subtag(lang)
 
 
 def _labels_in(e: Entry, kind: str, lang: str) -> list[str]:

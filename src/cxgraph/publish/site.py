@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from ..atomic import StagedFiles
 from ..export import render_exports, take_snapshot
-from ..languages import canonical_tag, language_name
+from ..languages import LANGUAGE_NAMES, canonical_tag, language_name
 from ..namespaces import CXG, PREFIXES
 from ..view.page import render_model
 from .model import Entry, SiteModel, build_site_model, slug_of
@@ -67,8 +67,8 @@ def _language(tag: str) -> str:
     known = _LANG_NAMES.get(tag.lower())
     if known:
         return known
-    name = language_name(tag)
-    return name if name == tag or tag.lower() in ("en", "es", "fr", "de", "pt-br") else f"{name} ({canonical_tag(tag)})"
+    # A language the vocabulary names by itself ("Español"); a regional variant with its tag.
+    return LANGUAGE_NAMES.get(tag.lower()) or f"{language_name(tag)} ({canonical_tag(tag)})"
 
 
 def _asset(name: str) -> str:

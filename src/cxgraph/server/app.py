@@ -31,9 +31,10 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 
+from ..errors import UsageError
 from ..languages import declared_languages, language_name, parse_accept_language
 from ..namespaces import PREFIXES
-from ..query_language import bind_language
+from ..query_language import bind_language, resolve_language
 from . import rest
 from .description import service_description
 from .engine import Job, evaluate, evaluate_in_child
@@ -726,13 +727,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         text, language = request.query, None
         if request.language and request.language.lower() != "all":
-            language = self.endpoint.languages.resolve(request.language)
-            if language is None:
-                self._error(
-                    400,
-                    f"no language '{request.language}' in this vocabulary; lang= takes one of "
-                    f"{', '.join(self.endpoint.languages.declared)} or 'all'",
-                )
+            try:
+                language = resolve_language(self.endpoint.languages, request.language)
+            except UsageError as error:
+                self._error(400, f"lang=: {error} (or 'all')")
                 return
             text = bind_language(text, language)
         job = Job(text, results_format, graph_format, request.default_graphs, request.named_graphs, language)

@@ -244,7 +244,7 @@ def _translations(
         for term in terms:
             if not isinstance(term, ox.Literal) or not term.language:
                 continue
-            owner = languages.owner(term.language)
+            owner = languages.resolve(term.language)
             if owner is None or owner == languages.fallback:
                 continue
             # Preferred labels and definitions count in their exact language; variants are alternatives.
@@ -407,7 +407,7 @@ def _notes(
         for term in _objects(store, node, _n(iri)):
             if not isinstance(term, ox.Literal):
                 continue
-            owner = languages.owner(term.language) if term.language else languages.fallback
+            owner = languages.resolve(term.language) if term.language else languages.fallback
             if owner is None:
                 continue
             by_language["" if owner == languages.fallback else owner][iri].append(term.value)
