@@ -89,7 +89,7 @@ def build(
     The files are written into a hidden folder beside ``out_dir`` and swapped in as a whole once
     every file is written and every check has passed, so ``out_dir`` always holds either the
     complete old set or the complete new one (see :class:`cxgraph.atomic.StagedFiles`). The
-    checks run in a second process while this one renders. ``view=False`` skips the HTML view;
+    SPARQL checks run in a second thread while this one renders. ``view=False`` skips the HTML view;
     ``base_url`` is where the files are published (for ``void.ttl``; default: the scheme's
     namespace). ``progress`` is called with a message at each step.
 
@@ -100,7 +100,7 @@ def build(
     """
     from .atomic import StagedFiles, recover_folder
     from .background import in_background
-    from .checks import run_checks
+    from .checks import CheckRun
     from .export import render_exports, take_snapshot
     from .pipeline import complete
     from .vocab import load_vocabulary
@@ -115,8 +115,11 @@ def build(
         say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
         complete_graph = complete(vocabulary)
         say(f"inferred {complete_graph.entailed:,} SKOS triples")
-        # Check in a second process while this one renders; nothing appears until both are done.
-        checking = in_background(run_checks, complete_graph.store)
+        # The SPARQL checks run in a second thread while this one renders (Oxigraph evaluates
+        # without holding the interpreter lock); the checks computed in Python run here after
+        # the exports. Nothing appears until both are done.
+        checks = CheckRun(complete_graph.store)
+        checking = in_background(checks.sparql)
         try:
             snapshot = take_snapshot(complete_graph.store)
             render_exports(
@@ -132,7 +135,9 @@ def build(
 
                 say("rendering cxgraph.html")
                 staged.add("cxgraph.html", render_view(complete_graph.store))
-            report = checking.result()
+            say("running the checks computed in Python")
+            native = checks.native()
+            report = checks.report(checking.result(), native)
             say(f"ran {len(report.checks)} checks")
             if not report.ok:
                 staged.discard()

@@ -15,6 +15,7 @@ warnings are reported only. Checks run in Oxigraph, so they stay fast on large v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,10 @@ from .native_checks import NATIVE_CHECKS
 from .query import NamedQuery, read_named_query, run_query
 from .resources import default_queries_dir
 
-__all__ = ["CheckReport", "Violation", "list_checks", "run_checks"]
+__all__ = ["CheckReport", "CheckRun", "Violation", "list_checks", "run_checks"]
+
+#: A check computed in Python: the store in, (focus, message) rows out.
+NativeCheck = Callable[[ox.Store], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -93,24 +97,64 @@ def _show(term: object) -> str:
     return "" if term is None else str(term)
 
 
-def run_checks(store: ox.Store, directory: Path | None = None) -> CheckReport:
-    """Run every check against ``store`` (the complete graph)."""
-    checks = list_checks(directory)
-    shipped = default_queries_dir() / "checks"
-    violations: list[Violation] = []
-    for check in checks:
-        severity = check.field("severity", "error").lower()
-        if severity not in ("error", "warning"):
-            raise UsageError(f"{check.path}: severity must be 'error' or 'warning', not '{severity}'")
-        native = NATIVE_CHECKS.get(check.name) if check.path.parent == shipped else None
-        if native is not None:
-            rows = sorted(set(native(store)))
-        else:
-            result = run_query(store, check.text, source=str(check.path), isolated=False)
+class CheckRun:
+    """The checks of one folder against one store, in two parts that may run side by side.
+
+    :meth:`sparql` evaluates the SPARQL checks in Oxigraph, which releases Python's global
+    interpreter lock while it evaluates, so it can run in a second thread while the caller
+    works; :meth:`native` runs the checks computed in Python (:mod:`cxgraph.native_checks`),
+    which need the lock throughout and are best run in the caller's own thread. :meth:`report`
+    puts the two parts together in the checks' order.
+    """
+
+    def __init__(self, store: ox.Store, directory: Path | None = None) -> None:
+        self.store = store
+        self.checks = list_checks(directory)
+        shipped = default_queries_dir() / "checks"
+        self._severity: dict[str, str] = {}
+        self._native: dict[str, NativeCheck] = {}
+        for check in self.checks:
+            severity = check.field("severity", "error").lower()
+            if severity not in ("error", "warning"):
+                raise UsageError(f"{check.path}: severity must be 'error' or 'warning', not '{severity}'")
+            self._severity[check.name] = severity
+            native = NATIVE_CHECKS.get(check.name) if check.path.parent == shipped else None
+            if native is not None:
+                self._native[check.name] = native
+
+    def _violations(self, check: NamedQuery, rows: set[tuple[str, str]]) -> list[Violation]:
+        severity = self._severity[check.name]
+        return [Violation(check.name, severity, focus, message) for focus, message in sorted(rows)]
+
+    def sparql(self) -> list[Violation]:
+        """The violations found by the checks that run as SPARQL."""
+        violations: list[Violation] = []
+        for check in self.checks:
+            if check.name in self._native:
+                continue
+            result = run_query(self.store, check.text, source=str(check.path), isolated=False)
             if not isinstance(result, ox.QuerySolutions):
                 raise UsageError(f"{check.path}: a check must be a SELECT query")
-            rows = sorted(
-                {(_show(row["focus"]), _show(row["message"])) for row in result},
-            )
-        violations.extend(Violation(check.name, severity, focus, message) for focus, message in rows)
-    return CheckReport(checks=tuple(checks), violations=tuple(violations))
+            violations += self._violations(check, {(_show(row["focus"]), _show(row["message"])) for row in result})
+        return violations
+
+    def native(self) -> list[Violation]:
+        """The violations found by the checks computed in Python."""
+        violations: list[Violation] = []
+        for check in self.checks:
+            native = self._native.get(check.name)
+            if native is not None:
+                violations += self._violations(check, set(native(self.store)))
+        return violations
+
+    def report(self, *parts: list[Violation]) -> CheckReport:
+        """One report of the violations of every part, grouped in the checks' order."""
+        order = {check.name: index for index, check in enumerate(self.checks)}
+        violations = sorted((v for part in parts for v in part), key=lambda v: order[v.check])
+        return CheckReport(checks=tuple(self.checks), violations=tuple(violations))
+
+
+def run_checks(store: ox.Store, directory: Path | None = None) -> CheckReport:
+    """Run every check against ``store`` (the complete graph)."""
+    run = CheckRun(store, directory)
+    return run.report(run.sparql(), run.native())
