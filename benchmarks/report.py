@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .endpoint_load import CLIENTS, SERVERS
+from .endpoint_load import SERVERS, VIRTUOSO_MISSING, VIRTUOSO_SETTINGS
 from .results import NO_SIZE, Results
 from .suite import (
     BUILD,
@@ -110,6 +110,53 @@ def _notes(results: Results, names: tuple[str, ...], sizes: tuple[int, ...]) -> 
     return notes
 
 
+def _endpoint(results: Results) -> list[str]:
+    """The endpoint section: the method, a row per server and client count, cxgraph's throughput ratios."""
+    numbers = results.numbers
+    prefix = "endpoint_cxgraph_label_c"  # the client counts measured: those cxgraph has a throughput at
+    counts = sorted(int(key[len(prefix):-len("_rps")]) for key in numbers
+                    if key.startswith(prefix) and key.endswith("_rps"))
+    if not counts:
+        return [results.facts.get("endpoint", "not measured")]
+    virtuoso = bool(numbers.get("endpoint_virtuoso_measured"))
+    out = [f"{numbers['endpoint_labels']:,.0f} different label lookups in turn; "
+           f"{numbers['endpoint_rounds']:.0f} round(s) with the servers' order rotating, "
+           f"{numbers['endpoint_seconds']:g} s per server and client count, medians over the rounds;"
+           " CPU is the server process tree's per request; errors (socket errors and non-2xx answers)"
+           " are the most in one round. All servers hold the same N-Triples"
+           + (f"; {numbers['endpoint_checked_lookups']:,.0f} of the lookups were answered with the same number"
+              " of rows by every server before the load" if "endpoint_checked_lookups" in numbers else "")
+           + ".", ""]
+    if virtuoso:
+        out += [f"Virtuoso: Debian's virtuoso-opensource with its own virtuoso.ini ({VIRTUOSO_SETTINGS}); "
+                "the data in one named graph, which every query names with `default-graph-uri`. "
+                "It caches compiled statements by query text, not results; each lookup's text comes back "
+                f"once every {numbers['endpoint_labels']:,.0f} requests.", ""]
+    rows = []
+    for count in counts:
+        for server in SERVERS:
+            key = f"endpoint_{server}_label_c{count}"
+            if f"{key}_rps" not in numbers:
+                if server == "virtuoso" and not virtuoso:
+                    rows.append([server, str(count), VIRTUOSO_MISSING, "", "", "", ""])
+                continue
+            rows.append([server, str(count), f"{numbers[f'{key}_rps']:,.0f}", f"{numbers[f'{key}_p50_ms']:.2f} ms",
+                         f"{numbers[f'{key}_p99_ms']:.2f} ms", f"{numbers[f'{key}_cpu_us']:,.0f} µs",
+                         f"{numbers[f'{key}_errors']:.0f}"])
+    out += _table(["server", "clients", "requests/s", "p50", "p99", "CPU per request", "errors"], rows)
+    out.append("")
+    for name, suffix in (("Oxigraph", "ratio"), ("Virtuoso", "virtuoso_ratio")):
+        ratios = [(count, numbers.get(f"endpoint_label_c{count}_{suffix}")) for count in counts]
+        if any(r is not None for _, r in ratios):
+            out.append(f"- cxgraph ÷ {name} throughput: " + "; ".join(
+                f"{count} clients {r:.2f}×" for count, r in ratios if r is not None) + ".")
+        elif name == "Virtuoso":
+            out.append(f"- cxgraph ÷ Virtuoso throughput: {VIRTUOSO_MISSING}.")
+    if "endpoint_load" in results.facts:
+        out += ["", f"Load average during the endpoint runs: {results.facts['endpoint_load']}."]
+    return out
+
+
 def render_report(results: Results, options: Options) -> str:
     """The whole report as Markdown."""
     sizes = tuple(sorted(options.sizes))
@@ -160,25 +207,7 @@ def render_report(results: Results, options: Options) -> str:
     out += _notes(results, STARTUP, (NO_SIZE,))
 
     out += ["", "## SPARQL endpoint (varied label lookups from wrk on loopback, shipped vocabulary)", ""]
-    numbers = results.numbers
-    if "endpoint_cxgraph_label_c8_rps" in numbers:
-        out += [f"{numbers['endpoint_labels']:,.0f} different label lookups in turn; "
-                f"{numbers['endpoint_rounds']:.0f} alternating round(s), {numbers['endpoint_seconds']:g} s"
-                " per server and client count, medians over the rounds;"
-                " CPU is the server process tree's per request.", ""]
-        rows = []
-        for count in CLIENTS:
-            for server in SERVERS:
-                key = f"endpoint_{server}_label_c{count}"
-                rows.append([server, str(count), f"{numbers[f'{key}_rps']:,.0f}", f"{numbers[f'{key}_p50_ms']:.2f} ms",
-                             f"{numbers[f'{key}_p99_ms']:.2f} ms", f"{numbers[f'{key}_cpu_us']:.0f} µs",
-                             f"{numbers[f'{key}_errors']:.0f}"])
-        out += _table(["server", "clients", "requests/s", "p50", "p99", "CPU per request", "errors"], rows)
-        if "endpoint_load" in results.facts:
-            out.append("")
-            out.append(f"Load average during the endpoint runs: {results.facts['endpoint_load']}.")
-    else:
-        out.append(results.facts.get("endpoint", "not measured"))
+    out += _endpoint(results)
 
     view = options.view_size
     out += ["", f"## HTML view of {view:,} concepts in headless Chromium", ""]

@@ -2,6 +2,8 @@
 
 A tiny vocabulary and one run keep this fast; the numbers themselves are not judged here (a
 shared machine is too noisy for timed assertions): only that every row is there and measured.
+The endpoint load test, which the quick suite skips, runs here on its own for one short round
+with all three servers, and once as if Virtuoso were not installed.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from benchmarks.report import CPU_ROWS, FLOOR_ROWS, STAGE_ROWS
 from benchmarks.suite import STARTUP
 from benchmarks.targets import MET, NOT_MET
 
-from .conftest import ROOT
+from .conftest import ROOT, skip_or_fail
 
 pytestmark = pytest.mark.slow
 
@@ -120,3 +122,76 @@ def test_cpu_time_of_the_build_and_its_floors_is_reported(report: tuple[str, str
     for name in CPU_ROWS:
         if name != "owlrl OWL 2 RL closure":  # skipped in quick mode
             assert MEASURED.match(rows[name][0]), (name, rows[name])
+
+
+SHORT_CLIENTS = 4
+
+
+def short_endpoint_run() -> dict[str, float]:
+    """One round of one second per server at a few clients: enough to see every server answer under wrk."""
+    from benchmarks import endpoint_load
+
+    for tool in ("wrk", "oxigraph"):
+        if endpoint_load._find(tool) is None:
+            skip_or_fail(f"{tool} is not installed")
+    return endpoint_load.run(seconds=1, clients=(SHORT_CLIENTS,), rounds=1)
+
+
+def endpoint_section(numbers: dict[str, float]) -> str:
+    from benchmarks.report import render_report
+    from benchmarks.results import Results
+    from benchmarks.suite import Options
+
+    results = Results(numbers={f"endpoint_{key}": value for key, value in numbers.items()})
+    text = render_report(results, Options(sizes=(SIZE,), runs=1, quick=True))
+    return text.split("## SPARQL endpoint", 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> dict[str, float]:
+    from benchmarks import endpoint_load
+
+    if endpoint_load._find("virtuoso-t") is None:
+        skip_or_fail("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    return short_endpoint_run()
+
+
+def test_the_endpoint_load_measures_cxgraph_oxigraph_and_virtuoso_alike(endpoint: dict[str, float]) -> None:
+    from benchmarks.endpoint_load import SERVERS
+
+    assert SERVERS == ("cxgraph", "oxigraph", "virtuoso")
+    assert endpoint["virtuoso_measured"] == 1
+    assert endpoint["checked_lookups"] >= 100  # every server answered these with as many rows
+    for server in SERVERS:
+        key = f"{server}_label_c{SHORT_CLIENTS}"
+        assert endpoint[f"{key}_rps"] > 0, server
+        assert endpoint[f"{key}_errors"] == 0, server
+        assert endpoint[f"{key}_cpu_us"] > 0, server
+    assert endpoint[f"label_c{SHORT_CLIENTS}_virtuoso_ratio"] > 0
+
+
+def test_the_report_shows_every_server_and_cxgraphs_ratio_to_each(endpoint: dict[str, float]) -> None:
+    section = endpoint_section(endpoint)
+    rows = {cells[0]: cells for line in section.splitlines() if line.startswith("| ")
+            for cells in [[c.strip() for c in line.strip().strip("|").split(" | ")]]}
+    for server in ("cxgraph", "oxigraph", "virtuoso"):
+        assert re.match(r"^\d[\d,]*$", rows[server][2]), rows[server]
+    assert "cxgraph ÷ Oxigraph throughput: 4 clients" in section
+    assert "cxgraph ÷ Virtuoso throughput: 4 clients" in section
+    assert "default-graph-uri" in section and "not results" in section
+
+
+def test_without_virtuoso_the_endpoint_says_so_and_measures_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import endpoint_load
+
+    found = endpoint_load._find
+    monkeypatch.setattr(endpoint_load, "_find", lambda name: None if name == "virtuoso-t" else found(name))
+    numbers = short_endpoint_run()
+    assert numbers["virtuoso_measured"] == 0
+    assert not [key for key in numbers if "virtuoso_" in key and key != "virtuoso_measured"]
+    assert numbers[f"cxgraph_label_c{SHORT_CLIENTS}_rps"] > 0 and numbers[f"oxigraph_label_c{SHORT_CLIENTS}_rps"] > 0
+    section = endpoint_section(numbers)
+    assert endpoint_load.VIRTUOSO_MISSING == (
+        "not measured: virtuoso-t is not installed (apt-get install virtuoso-opensource)")
+    assert f"| virtuoso | 4 | {endpoint_load.VIRTUOSO_MISSING} |" in section
+    assert f"cxgraph ÷ Virtuoso throughput: {endpoint_load.VIRTUOSO_MISSING}" in section
