@@ -171,7 +171,7 @@ def render_report(results: Results, options: Options) -> str:
     out.append("- **runs** (median of): " + "; ".join(
         f"{size:,}: " + ", ".join(f"{kind} {n}" for kind, n in c.items() if n) for size, c in counts.items()))
     out.append("- **peak memory**: for whole commands (the build, the baselines' processes, `cxgraph query`, "
-               f"start-up), the {PEAK_METHOD} (a forked checker counts); per pipeline stage, the process's "
+               f"start-up), the {PEAK_METHOD} (a forked process counts); per pipeline stage, the process's "
                "resident high-water mark during the stage (VmHWM reset before it); highest over the runs.")
     out.append("- **runs**: the build and the baselines it is compared with run the same number of times, "
                "interleaved round by round; **load** is the 1-minute load average when each run started.")

@@ -281,7 +281,7 @@ def _startup(results: Results, options: Options, say: Say) -> None:
 
 
 def _endpoint(results: Results, options: Options, say: Say) -> None:
-    # benchmarks/endpoint_load.py measures both servers under the same load.
+    # benchmarks/endpoint_load.py measures every server under the same load.
     try:
         from . import endpoint_load
     except ImportError as exc:
@@ -295,7 +295,7 @@ def _endpoint(results: Results, options: Options, say: Say) -> None:
         results.facts["endpoint"] = f"not measured: {type(exc).__name__}: {exc}"[:300]
         return
     results.numbers.update({f"endpoint_{key}": float(value) for key, value in numbers.items()})
-    say("endpoint: measured cxgraph serve and the Oxigraph server with wrk")
+    say("endpoint: measured cxgraph serve, the Oxigraph server and Virtuoso with wrk")
 
 
 def run_suite(options: Options, say: Say) -> Results:
