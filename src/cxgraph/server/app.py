@@ -1,31 +1,29 @@
 """The HTTP side of ``cxgraph serve``: routes, limits, CORS and the built-in query page.
 
 The supervisor (see :mod:`cxgraph.server.prefork`) accepts the connections and hands each one
-to a worker process. A worker runs one thread per connection (HTTP/1.1 keep-alive, the
-standard library's request parsing) and evaluates queries in the connection's own thread:
-pyoxigraph releases the GIL while a query runs, and no query crosses a process boundary. Each
-request is read without being taken off the connection and consumed only once its answer is
-written, so a worker that dies leaves it for another worker to answer. The time limit is kept
-by :mod:`cxgraph.server.watchdog`.
+to a worker process. A worker serves all its connections from one event loop (HTTP/1.1
+keep-alive, see :mod:`cxgraph.server.loop`) and evaluates queries in the loop's thread; a
+query that takes more than a moment gets the thread to itself while a fresh thread takes over
+the loop (pyoxigraph releases the GIL while a query runs), and no query crosses a process
+boundary. Each request is read without being taken off the connection and consumed only once
+its answer is written, so a worker that dies leaves it for another worker to answer. The time
+limit is kept by :mod:`cxgraph.server.watchdog`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
-import io
 import json
 import os
 import re
-import select
 import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from importlib.resources import files
 from typing import Any, cast
 
@@ -38,17 +36,17 @@ from ..query_language import bind_language, resolve_language
 from . import rest
 from .description import service_description
 from .engine import Job, evaluate, evaluate_in_child
-from .guard import Refused, TooComplex, check_structure, inspect_query, uses_order_by
-from .prefork import Supervisor, WorkerLink, stream_offsets
+from .guard import Refused, TooComplex, screen
+from .loop import Connection, Reply, WorkerLoop
+from .prefork import Supervisor, WorkerLink
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, ProtocolError, choose_formats, negotiate, parse_request
+from .request_head import MAX_BODY, RequestHead
 from .sandbox import SandboxUnavailable, seal
 from .watchdog import Watchdog
 
 __all__ = ["Endpoint", "EndpointServer", "ServerConfig", "default_workers", "make_server"]
 
-_MAX_BODY = 2 * 1024 * 1024
-_QUERY_STACK = 256 * 1024 * 1024  # per connection thread; reserved, not used, until a query recurses
-_MAX_HEAD = 65536  # request line and headers
+_QUERY_STACK = 256 * 1024 * 1024  # per loop thread; reserved, not used, until a query recurses
 
 
 def _bare_response(status: str, message: str) -> bytes:
@@ -200,14 +198,14 @@ class EndpointServer:
                 f"cxgraph: warning: worker {os.getpid()} cannot be sealed from the network ({exc.strerror}); "
                 "SERVICE is refused by the query lexer only\n"
             )
-        threading.stack_size(_QUERY_STACK)  # deep (but allowed) queries recurse in the engine
+        threading.stack_size(_QUERY_STACK)  # for the loop's threads: deep (but allowed) queries recurse in the engine
         server.watchdog.start()
         server.serve()
         server.drain()
 
 
 class WorkerServer:
-    """One worker: a thread per connection the supervisor hands it, the watchdog, retirement.
+    """One worker: the connections the supervisor hands it (in an event loop), the watchdog, retirement.
 
     The supervisor balances connections over the workers and applies the connection caps; a
     worker answers what it is given. Once it retires it takes no new request: each connection
@@ -218,318 +216,93 @@ class WorkerServer:
     def __init__(self, endpoint: Endpoint, link: WorkerLink, authority: str) -> None:
         self.endpoint = endpoint
         self.link = link
-        self.slots = link.slots
         self.authority = authority
-        self.connections: set[socket.socket] = set()
-        self.abandoned: set[socket.socket] = set()
-        self.retiring = False
-        self._retire_lock = threading.Lock()
-        self._wake_r, self._wake_w = os.pipe()  # readable once the worker retires: idle waits end
-        self.watchdog = Watchdog(endpoint.config.time_limit, self.retire, endpoint.config.max_query_memory)
+        config = endpoint.config
+        self.watchdog = Watchdog(config.time_limit, self.retire, config.max_query_memory)
+        self.loop = WorkerLoop(link, self, config)
+        self.watchdog.also_every_tick(self.loop.check_stall)
+
+    @property
+    def retiring(self) -> bool:
+        return self.loop.retiring
 
     def retire(self) -> None:
         """Take no more requests (called by the watchdog before it answers 503)."""
-        with self._retire_lock:
-            if self.retiring:
-                return
-            self.retiring = True
-        self.link.retiring()
-        with contextlib.suppress(OSError):
-            os.write(self._wake_w, b"x")
+        self.loop.retire()
 
     def serve(self) -> None:
-        """Start a thread for each connection handed over, until retired and idle (or orphaned)."""
-        while True:
-            received = self.link.receive(0.25)
-            if received is None:  # the supervisor is gone
-                return
-            for slot, sock in received:
-                if self.retiring:
-                    self.link.hand_back(slot)
-                    sock.close()
-                    continue
-                self._start(slot, sock)
-            if self.retiring and self.connections <= self.abandoned:
-                return
-
-    def _start(self, slot: int, sock: socket.socket) -> None:
-        try:
-            client_address = sock.getpeername()
-        except OSError:
-            client_address = ("", 0)
-        self.connections.add(sock)
-        thread = threading.Thread(target=self._connection, args=(slot, sock, client_address), daemon=True)
-        try:
-            thread.start()
-        except RuntimeError:  # no thread could be started: another worker takes the connection
-            self.connections.discard(sock)
-            self.link.hand_back(slot)
-            sock.close()
-
-    def _connection(self, slot: int, sock: socket.socket, client_address: Any) -> None:
-        handler: _Handler | None = None
-        try:
-            handler = _Handler(sock, client_address, self, slot)
-        except Exception as error:
-            _log_connection_error(client_address, error)
-        finally:
-            self.connections.discard(sock)
-            if sock in self.abandoned:
-                pass  # the watchdog answered and shut it down; the supervisor closes it when we exit
-            elif handler is not None and handler.handed_back:
-                self.link.hand_back(slot)
-                sock.close()
-            else:
-                _close_gently(sock)
-                self.link.closed(slot)
+        """Answer the connections handed over, until retired and idle (or orphaned)."""
+        self.loop.start()
+        self.loop.finished.wait()
 
     def drain(self) -> None:
-        """After retiring: wait for the requests in flight (not the runaway query's), then return."""
-        config = self.endpoint.config
-        deadline = time.monotonic() + config.time_limit + 5
-        while time.monotonic() < deadline and not self.connections <= self.abandoned:
-            time.sleep(0.02)
+        """After serving: stop the watchdog (the loop already waited for the requests in flight)."""
         self.watchdog.stop()
 
-    def wait_readable(self, sock: socket.socket, timeout: float) -> bool:
-        """True when ``sock`` has data (or end of file); False on timeout or retirement."""
-        poller = select.poll()
-        poller.register(sock.fileno(), select.POLLIN)
-        poller.register(self._wake_r, select.POLLIN)
-        events = poller.poll(max(0, int(timeout * 1000)))
-        return any(fd == sock.fileno() for fd, _ in events)
+    def answer(self, connection: Connection, head: RequestHead, body: bytes) -> Reply:
+        """The response to one request, read by the loop."""
+        return _Exchange(self, connection, head, body).run()
+
+    def refusal(self, status: int, message: str) -> bytes:
+        """A response to a request that cannot be read or came too slowly (the connection then closes)."""
+        if status == 408:
+            return _TOO_SLOW
+        return _response_bytes(status, "text/plain", (message.rstrip("\n") + "\n").encode("utf-8"),
+                               ["Connection: close"])
 
 
-def _close_gently(sock: socket.socket) -> None:
-    """Close a connection: take what the client sent (no reset that could destroy our answer), then FIN."""
-    with contextlib.suppress(OSError):
-        for _ in range(64):
-            if not sock.recv(65536, socket.MSG_DONTWAIT):
-                break
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_WR)
-    sock.close()
+def _response_bytes(status: int, media_type: str, body: bytes, lines: list[str], head_only: bool = False) -> bytes:
+    """Status line, the standard headers, ``lines``, then ``body`` (left out for HEAD)."""
+    if media_type.startswith("text/") or media_type.endswith("json") or media_type.endswith("xml"):
+        media_type += "; charset=utf-8"
+    head = (
+        f"HTTP/1.1 {status} {_PHRASES.get(status, '')}\r\nServer: cxgraph\r\nDate: {_http_date()}\r\n"
+        f"Content-Type: {media_type}\r\nContent-Length: {len(body)}\r\nX-Content-Type-Options: nosniff\r\n"
+        + "".join(line + "\r\n" for line in lines)
+        + "\r\n"
+    ).encode("latin-1")
+    return head if head_only else head + body
 
 
-def _request_length(head: bytes) -> int:
-    """The bytes of body that belong to the request with these headers (0 if it will be refused)."""
-    lines = head.split(b"\n")
-    method = lines[0].split(b" ", 1)[0].strip()
-    if method != b"POST":
-        return 0  # a body on anything else is refused (and the connection closed) before it is read
-    lengths = []
-    for line in lines[1:]:
-        name, colon, value = line.partition(b":")
-        if not colon:
-            continue
-        name = name.strip().lower()
-        if name == b"transfer-encoding":
-            return 0
-        if name == b"content-length":
-            lengths.append(value.strip())
-    if len(lengths) != 1 or not lengths[0].isdigit():
-        return 0
-    length = int(lengths[0])
-    return length if length <= _MAX_BODY else 0
+class _Exchange:
+    """One request and its answer."""
 
+    __slots__ = ("body", "close_connection", "command", "connection", "endpoint", "headers", "server")
 
-def _head_end(data: bytes) -> int:
-    """Where the request line and headers end in ``data`` (after the blank line), or -1."""
-    ends = [i + 4 for i in (data.find(b"\r\n\r\n"),) if i >= 0] + [i + 2 for i in (data.find(b"\n\n"),) if i >= 0]
-    return min(ends) if ends else -1
+    def __init__(self, server: WorkerServer, connection: Connection, head: RequestHead, body: bytes) -> None:
+        self.server = server
+        self.endpoint = server.endpoint
+        self.connection = connection
+        self.headers = head
+        self.body = body
+        self.command = head.method
+        self.close_connection = not head.keep_alive
 
-
-class _ResponseBuffer:
-    """The handler's ``wfile``: the whole response is collected, then written in one system call."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-def _log_connection_error(client_address: Any, error: BaseException | None) -> None:
-    client = client_address[0] if isinstance(client_address, tuple) else client_address
-    if isinstance(error, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
-        what = "connection reset by the client"
-    elif isinstance(error, TimeoutError):
-        what = "connection timed out"
-    else:
-        what = f"connection failed: {type(error).__name__ if error else 'error'}: {error}"
-    sys.stderr.write(f"cxgraph: {client}: {what}\n")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "cxgraph"
-    timeout = 60  # for any single read or write; whole requests have their own deadlines
-    server: WorkerServer  # type: ignore[assignment]
-
-    def __init__(self, request: socket.socket, client_address: Any, server: WorkerServer, slot: int) -> None:
-        self.slot = slot
-        self.handed_back = False
-        super().__init__(request, client_address, server)  # type: ignore[arg-type]
-
-    # --- connection lifecycle -------------------------------------------------------------
-
-    def setup(self) -> None:
-        self.connection = self.request
-        self.connection.settimeout(self.timeout)
-        with contextlib.suppress(OSError):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, True)
-        self.rfile = io.BytesIO()
-        self.wfile = _ResponseBuffer()  # type: ignore[assignment]
-        # Where this connection's streams stand as it arrives: from here on this worker counts
-        # what it writes and consumes, so the supervisor can tell what a dead worker left undone.
-        offsets = stream_offsets(self.connection)
-        self._sent, self._consumed = offsets if offsets is not None else (-1, -1)
-
-    def finish(self) -> None:
-        pass  # the connection is closed or handed back by WorkerServer
-
-    def handle(self) -> None:
-        """Serve requests on this connection until it closes; resets and timeouts log one line."""
-        self.close_connection = True
-        try:
-            while True:
-                request = self._next_request()
-                if request is None or not self._answer(request):
-                    return
-        except OSError as error:
-            _log_connection_error(self.client_address, error)
-
-    def _next_request(self) -> bytes | None:
-        """The next complete request, read but left in the kernel's buffer; None to end here.
-
-        Waiting for the first byte costs no deadline (a keep-alive connection may wait
-        ``idle_timeout``); from the first byte the line and headers must arrive within
-        ``header_timeout``, and the body within ``body_timeout`` after them. A retiring worker
-        hands the connection back instead, whatever part of a request has arrived.
-        """
-        server, config, sock = self.server, self.endpoint.config, self.connection
-        idle_since = time.monotonic()
-        while True:
-            if server.retiring:
-                self.handed_back = True
-                return None
-            left = config.idle_timeout - (time.monotonic() - idle_since)
-            if left <= 0:
-                return None
-            if server.wait_readable(sock, min(left, 5.0)):
-                break
-        deadline = time.monotonic() + config.header_timeout
-        need = 0  # the request's whole length, once its headers are in
-        end = -1  # where its headers end
-        peek = 16384
-        lowat = 1
-        pause = 0.001
-        seen = -1
-        continued = False
-        try:
-            while True:
-                data: bytes = sock.recv(max(need, peek), socket.MSG_PEEK | socket.MSG_DONTWAIT)
-                if not data:
-                    return None  # the client closed the connection
-                if not need:
-                    end = _head_end(data)
-                    if end < 0:
-                        if len(data) > _MAX_HEAD:
-                            self._write(self._error_response(431, "the request line and headers are too long",
-                                                             close=True))
-                            return None
-                        if len(data) >= peek:
-                            peek = _MAX_HEAD + 1
-                    else:
-                        need = end + _request_length(data[:end])
-                        if need > end:
-                            deadline = time.monotonic() + config.body_timeout
-                if need and len(data) >= need:
-                    return data[:need]
-                if need and not continued and len(data) == end and b"100-continue" in data[:end].lower():
-                    continued = True  # the client waits for this before it sends the body
-                    sock.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
-                    if self._sent >= 0:
-                        self._sent += 25
-                if server.retiring:  # another worker reads this request from where it stands
-                    self.handed_back = True
-                    return None
-                now = time.monotonic()
-                if now >= deadline:
-                    self._write(_TOO_SLOW)
-                    return None
-                want = need if need else len(data) + 1
-                if want != lowat:  # be woken when that many bytes are there, not at every packet
-                    with contextlib.suppress(OSError):
-                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, want)
-                        lowat = want
-                if len(data) == seen:  # woken without progress (the kernel caps the mark): back off
-                    time.sleep(pause)
-                    pause = min(0.05, pause * 2)
-                seen = len(data)
-                server.wait_readable(sock, deadline - now)
-        finally:
-            if lowat != 1:
-                with contextlib.suppress(OSError):
-                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1)
-
-    def _answer(self, request: bytes) -> bool:
-        """Answer one request, then consume it; True to go on with the connection."""
-        slots, slot = self.server.slots, self.slot
-        slots.busy(slot, max(self._consumed, 0), len(request))
-        self.rfile = io.BytesIO(request)
-        self.wfile = _ResponseBuffer()  # type: ignore[assignment]
-        self.close_connection = True
-        self.handle_one_request()
-        if self.connection in self.server.abandoned:  # the watchdog answered (and closed) it
-            return False
-        response = b"".join(cast(_ResponseBuffer, self.wfile).parts)
-        if not response:
-            return False
-        self._write(response)
-        left = len(request)
-        while left > 0:  # the answer is out: now the request may leave the kernel's buffer
-            chunk = self.connection.recv(left)
-            if not chunk:
-                return False
-            left -= len(chunk)
-        if self._consumed >= 0:
-            self._consumed += len(request)
-        slots.idle(slot)
-        return not self.close_connection
-
-    def _write(self, data: bytes) -> None:
-        """Write a whole response, saying first (for the supervisor) where it starts and how long it is."""
-        self.server.slots.writing(self.slot, max(self._sent, 0), len(data) if self._sent >= 0 else 1 << 62)
-        self.connection.sendall(data)
-        if self._sent >= 0:
-            self._sent += len(data)
-
-    def handle_expect_100(self) -> bool:
-        return True  # the interim answer was sent while the body was awaited (if it was needed)
+    def run(self) -> Reply:
+        method = _METHODS.get(self.command)
+        if method is None:
+            response: bytes | None = self._error(501, f"method {self.command} is not supported", close=True)
+        else:
+            response = method(self)
+        if response is None:  # the watchdog answered
+            return None
+        return response, self.close_connection
 
     # --- plumbing -------------------------------------------------------------------------
 
-    @property
-    def endpoint(self) -> Endpoint:
-        return self.server.endpoint
-
-    def version_string(self) -> str:
-        return self.server_version
-
-    def log_message(self, format: str, *args: Any) -> None:
+    def _log(self, status: int, size: int) -> None:
         if self.endpoint.config.access_log:
-            sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+            head = self.headers
+            stamp = time.strftime("%d/%b/%Y %H:%M:%S")
+            sys.stderr.write(
+                f'{self.connection.client} - - [{stamp}] "{head.method} {head.target} {head.version}" {status} {size}\n'
+            )
 
     def _cors_lines(self) -> list[str]:
         origins = self.endpoint.config.cors_origins
         if not origins:
             return []
-        origin = self.headers.get("Origin")
+        origin = self.headers.get("origin")
         if origin is None:
             return []
         if "*" in origins:
@@ -540,38 +313,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(
         self, status: int, media_type: str, body: bytes, extra: dict[str, str] | None = None, head_only: bool = False
-    ) -> None:
-        """The whole response (status line, headers, body), written in one system call after the handler."""
-        self.wfile.write(self._response(status, media_type, body, extra, head_only))
-
-    def _response(
-        self, status: int, media_type: str, body: bytes, extra: dict[str, str] | None = None, head_only: bool = False
     ) -> bytes:
-        self.log_request(status, len(body))
-        if media_type.startswith("text/") or media_type.endswith("json") or media_type.endswith("xml"):
-            media_type += "; charset=utf-8"
-        lines = [
-            f"{self.protocol_version} {status} {_PHRASES.get(status, '')}",
-            f"Server: {self.server_version}",
-            f"Date: {_http_date()}",
-            f"Content-Type: {media_type}",
-            f"Content-Length: {len(body)}",
-            "X-Content-Type-Options: nosniff",
-        ]
-        extra = dict(extra or {})
-        for name, value in extra.items():
-            lines.append(f"{name}: {value}")
-            if name == "Connection" and value == "close":
-                self.close_connection = True
-        lines.extend(self._cors_lines())
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        return head if head_only else head + body
+        """The whole response (status line, headers, body), written by the loop in one system call."""
+        self._log(status, len(body))
+        lines = []
+        if extra:
+            for name, value in extra.items():
+                lines.append(f"{name}: {value}")
+                if name == "Connection" and value == "close":
+                    self.close_connection = True
+        if self.endpoint.config.cors_origins:
+            lines.extend(self._cors_lines())
+        return _response_bytes(status, media_type, body, lines, head_only)
 
-    def _error(self, status: int, message: str, close: bool = False) -> None:
-        self.wfile.write(self._error_response(status, message, close))
-
-    def _error_response(self, status: int, message: str, close: bool = False) -> bytes:
-        return self._response(
+    def _error(self, status: int, message: str, close: bool = False) -> bytes:
+        return self._send(
             status,
             "text/plain",
             (message.rstrip("\n") + "\n").encode("utf-8"),
@@ -579,12 +335,12 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _path(self) -> tuple[str, str]:
-        path, _, query = self.path.partition("?")
+        path, _, query = self.headers.target.partition("?")
         return path, query
 
     def _endpoint_iri(self) -> str:
         """The endpoint's IRI as the client addressed it (Host header), else the bound address."""
-        host = self.headers.get("Host", "")
+        host = self.headers.get("host", "") or ""
         if not _HOST.fullmatch(host):
             host = self.server.authority
         return f"http://{host}/sparql"
@@ -597,7 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _answer_timeout(self) -> None:
-        """Called by the watchdog, from its thread, while this handler is stuck in the query."""
+        """Called by the watchdog, from its thread, while this request is stuck in the query."""
         self._answer_from_watchdog(self._timeout_message())
 
     def _answer_memory(self) -> None:
@@ -608,29 +364,27 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _answer_from_watchdog(self, message: str) -> None:
-        response = self._error_response(503, message, close=True)
-        self.server.abandoned.add(self.connection)
-        self._write(response)
-        self.connection.shutdown(socket.SHUT_RDWR)
+        self.server.loop.abandon(self.connection, self._error(503, message, close=True))
 
     # --- methods --------------------------------------------------------------------------
 
-    def do_GET(self) -> None:
-        self._get(head_only=False)
+    def do_GET(self) -> bytes | None:
+        return self._get(head_only=False)
 
-    def do_HEAD(self) -> None:
-        self._get(head_only=True)
+    def do_HEAD(self) -> bytes | None:
+        return self._get(head_only=True)
 
-    def _get(self, head_only: bool) -> None:
+    def _get(self, head_only: bool) -> bytes | None:
         path, query = self._path()
-        if self.headers.get("Transfer-Encoding") or self.headers.get("Content-Length", "0").strip() != "0":
-            self._error(400, f"a {self.command} request has no body; POST a query instead", close=True)
-            return
+        if self.headers.get("transfer-encoding") or (self.headers.get("content-length") or "0").strip() != "0":
+            return self._error(400, f"a {self.command} request has no body; POST a query instead", close=True)
+        if path == "/sparql":
+            return self._sparql("GET", query, b"", head_only=head_only)
         if path in ("/", "/index.html"):
-            self._send(
+            return self._send(
                 200,
                 "text/html",
-                self.endpoint.page(self.headers.get("Accept-Language")),
+                self.endpoint.page(self.headers.get("accept-language")),
                 {
                     "Vary": "Accept-Language",
                     "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
@@ -638,49 +392,36 @@ class _Handler(BaseHTTPRequestHandler):
                 },
                 head_only=head_only,
             )
-        elif path == "/queries.json":
-            self._send(200, "application/json", self.endpoint.queries_json, head_only=head_only)
-        elif path == "/sparql":
-            self._sparql("GET", query, b"", head_only=head_only)
-        elif path.startswith(rest.PREFIX):
+        if path == "/queries.json":
+            return self._send(200, "application/json", self.endpoint.queries_json, head_only=head_only)
+        if path.startswith(rest.PREFIX):
             limit = self.endpoint.config.max_result_bytes
             status, media_type, body = rest.answer(self.endpoint.store, path, query, limit)
-            self._send(status, media_type, body, head_only=head_only)
-        else:
-            self._error(404, f"nothing at {path}; the SPARQL endpoint is /sparql and the query page is /")
+            return self._send(status, media_type, body, head_only=head_only)
+        return self._error(404, f"nothing at {path}; the SPARQL endpoint is /sparql and the query page is /")
 
-    def do_POST(self) -> None:
+    def do_POST(self) -> bytes | None:
         path, query = self._path()
-        lengths = self.headers.get_all("Content-Length") or []
-        if self.headers.get("Transfer-Encoding"):
-            self._error(411 if not lengths else 400, "send the body with one Content-Length, not chunked", close=True)
-            return
+        lengths = self.headers.lengths
+        if self.headers.get("transfer-encoding") is not None:
+            return self._error(411 if not lengths else 400, "send the body with one Content-Length, not chunked",
+                               close=True)
         if not lengths:
-            self._error(411, "send a Content-Length header with the request body", close=True)
-            return
+            return self._error(411, "send a Content-Length header with the request body", close=True)
         if len(lengths) > 1:
-            self._error(400, "give Content-Length once", close=True)
-            return
+            return self._error(400, "give Content-Length once", close=True)
         length_header = lengths[0].strip()
         if not length_header.isascii() or not length_header.isdigit():
-            self._error(400, "Content-Length is not a number", close=True)
-            return
-        length = int(length_header)
-        if length > _MAX_BODY:
-            self._error(413, f"the request body is larger than {_MAX_BODY:,} bytes", close=True)
-            return
-        body = self.rfile.read(length)
-        if len(body) < length:
-            self.close_connection = True
-            return
+            return self._error(400, "Content-Length is not a number", close=True)
+        if int(length_header) > MAX_BODY:
+            return self._error(413, f"the request body is larger than {MAX_BODY:,} bytes", close=True)
         if path != "/sparql":
-            self._error(404, f"nothing at {path}; POST queries to /sparql")
-            return
-        self._sparql("POST", query, body, head_only=False)
+            return self._error(404, f"nothing at {path}; POST queries to /sparql")
+        return self._sparql("POST", query, self.body, head_only=False)
 
-    def do_OPTIONS(self) -> None:
+    def do_OPTIONS(self) -> bytes | None:
         extra = {"Allow": "GET, HEAD, POST, OPTIONS"}
-        if self.endpoint.config.cors_origins and self.headers.get("Origin"):
+        if self.endpoint.config.cors_origins and self.headers.get("origin"):
             extra.update(
                 {
                     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -688,55 +429,46 @@ class _Handler(BaseHTTPRequestHandler):
                     "Access-Control-Max-Age": "600",
                 }
             )
-        self._send(204, "text/plain", b"", extra)
+        return self._send(204, "text/plain", b"", extra)
 
-    def _read_only(self) -> None:
-        self._error(405, "this endpoint is read-only; it answers GET, HEAD, POST (queries) and OPTIONS", close=True)
-
-    do_PUT = do_DELETE = do_PATCH = _read_only
+    def _read_only(self) -> bytes | None:
+        return self._error(405, "this endpoint is read-only; it answers GET, HEAD, POST (queries) and OPTIONS",
+                           close=True)
 
     # --- the SPARQL operation -------------------------------------------------------------
 
-    def _sparql(self, method: str, url_query: str, body: bytes, head_only: bool) -> None:
-        accept = self.headers.get("Accept")
+    def _sparql(self, method: str, url_query: str, body: bytes, head_only: bool) -> bytes | None:
+        accept = self.headers.get("accept")
         try:
-            request = parse_request(method, url_query, self.headers.get("Content-Type"), body)
+            request = parse_request(method, url_query, self.headers.get("content-type"), body)
         except ProtocolError as error:
-            self._error(error.status, error.message)
-            return
+            return self._error(error.status, error.message)
         if request is None:
-            self._describe(accept, head_only)
-            return
+            return self._describe(accept, head_only)
         try:
-            check_structure(request.query)
+            screening = screen(request.query)
         except TooComplex as refusal:
-            self._error(400, refusal.message)
-            return
-        try:
-            inspect_query(request.query)
+            return self._error(400, refusal.message)
         except Refused as refusal:
-            self._error(403, refusal.message)
-            return
+            return self._error(403, refusal.message)
         results_format, graph_format = choose_formats(request, accept)
         if results_format is None and graph_format is None:
-            self._error(
+            return self._error(
                 406,
                 f"no acceptable format in Accept: {accept}. This endpoint answers SELECT/ASK as "
                 f"{', '.join(RESULTS_TYPES)} and CONSTRUCT/DESCRIBE as {', '.join(GRAPH_TYPES)}",
             )
-            return
         text, language = request.query, None
         if request.language and request.language.lower() != "all":
             try:
                 language = resolve_language(self.endpoint.languages, request.language)
             except UsageError as error:
-                self._error(400, f"lang=: {error} (or 'all')")
-                return
+                return self._error(400, f"lang=: {error} (or 'all')")
             text = bind_language(text, language)
         job = Job(text, results_format, graph_format, request.default_graphs, request.named_graphs, language)
         watchdog = self.server.watchdog
         config = self.endpoint.config
-        if uses_order_by(request.query):  # the engine's sort can abort the process: run it in a child
+        if screening.order_by:  # the engine's sort can abort the process: run it in a child
             child: list[int] = []
 
             def cancel() -> None:
@@ -752,8 +484,7 @@ class _Handler(BaseHTTPRequestHandler):
                 timed_out = watchdog.timed_out(token)
                 watchdog.finish(token)
             if timed_out:
-                self._error(503, self._timeout_message())
-                return
+                return self._error(503, self._timeout_message())
         else:
             token = watchdog.begin(self._answer_timeout, self._answer_memory)
             try:
@@ -761,29 +492,34 @@ class _Handler(BaseHTTPRequestHandler):
             finally:
                 owned = watchdog.finish(token)
             if not owned:  # the watchdog answered 503 and this worker is retiring
-                self.close_connection = True
-                return
+                return None
         if outcome.status != 200:
-            self._error(outcome.status, outcome.body.decode("utf-8", "replace"))
-            return
-        self._send(200, outcome.media_type, outcome.body, {"Vary": "Accept"}, head_only=head_only)
+            return self._error(outcome.status, outcome.body.decode("utf-8", "replace"))
+        return self._send(200, outcome.media_type, outcome.body, {"Vary": "Accept"}, head_only=head_only)
 
-    def _describe(self, accept: str | None, head_only: bool) -> None:
+    def _describe(self, accept: str | None, head_only: bool) -> bytes:
         if (
             accept
             and "text/html" in accept
             and negotiate(accept, ("text/html", *GRAPH_TYPES), graph=True) == "text/html"
         ):
-            self._send(303, "text/plain", b"see the query page at /\n", {"Location": "/"}, head_only=head_only)
-            return
+            return self._send(303, "text/plain", b"see the query page at /\n", {"Location": "/"}, head_only=head_only)
         media_type = negotiate(accept, GRAPH_TYPES, graph=True)
         if media_type is None:
-            self._error(406, f"the service description is offered as {', '.join(GRAPH_TYPES)}")
-            return
+            return self._error(406, f"the service description is offered as {', '.join(GRAPH_TYPES)}")
         body = self.endpoint.description(self._endpoint_iri(), media_type)
-        self._send(200, media_type, body, {"Vary": "Accept"}, head_only=head_only)
+        return self._send(200, media_type, body, {"Vary": "Accept"}, head_only=head_only)
 
 
+_METHODS: dict[str, Callable[[_Exchange], bytes | None]] = {
+    "GET": _Exchange.do_GET,
+    "HEAD": _Exchange.do_HEAD,
+    "POST": _Exchange.do_POST,
+    "OPTIONS": _Exchange.do_OPTIONS,
+    "PUT": _Exchange._read_only,
+    "DELETE": _Exchange._read_only,
+    "PATCH": _Exchange._read_only,
+}
 _PHRASES = {status.value: status.phrase for status in HTTPStatus}
 _date_cache: tuple[int, str] = (0, "")
 

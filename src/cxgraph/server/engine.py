@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import io
 import os
 import resource
 import signal
@@ -33,6 +34,7 @@ NETWORK_REFUSED = (
     "the kernel refused it"
 )
 _HEADER = struct.Struct("<HI")
+_BUFFER = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -60,16 +62,27 @@ class _TooLarge(Exception):
     pass
 
 
-class _CappedWriter:
-    """A binary sink that refuses to grow past ``limit`` bytes."""
+class _CappedWriter(io.RawIOBase):
+    """A binary sink that refuses to grow past ``limit`` bytes.
+
+    The serialisers write it through an :class:`io.BufferedWriter` (:meth:`buffered`), so it
+    sees a few large pieces instead of one call per term; a result crossing the cap is still
+    abandoned within one buffer of it.
+    """
 
     def __init__(self, limit: int) -> None:
+        super().__init__()
         self.limit = limit
         self.parts: list[bytes] = []
         self.size = 0
         self.overflowed = False
 
-    def write(self, data: bytes) -> int:
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.overflowed:
+            return len(data)  # already refused: what is still buffered is dropped
         self.size += len(data)
         if self.size > self.limit:
             self.overflowed = True
@@ -77,8 +90,8 @@ class _CappedWriter:
         self.parts.append(bytes(data))
         return len(data)
 
-    def flush(self) -> None:
-        pass
+    def buffered(self) -> io.BufferedWriter:
+        return io.BufferedWriter(self, _BUFFER)
 
 
 def _graph_term(iri: str) -> ox.NamedNode:
@@ -117,6 +130,7 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
             return Outcome(403, "text/plain", NETWORK_REFUSED.encode())
         return Outcome(400, "text/plain", f"query failed: {exc}".encode())
     writer = _CappedWriter(max_bytes)
+    sink = writer.buffered()
     try:
         if job.language:
             result = cast(Any, narrow(result, job.language))
@@ -128,7 +142,7 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
             prefixes = (
                 PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML) else None
             )
-            ox.serialize(result, cast(IO[bytes], writer), rdf_format, prefixes=prefixes)
+            ox.serialize(result, cast(IO[bytes], sink), rdf_format, prefixes=prefixes)
             media_type = job.graph_format
         else:
             if job.results_format is None:
@@ -139,8 +153,9 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
                 )
             results_format = ox.QueryResultsFormat.from_media_type(job.results_format)
             assert results_format is not None
-            result.serialize(cast(IO[bytes], writer), results_format)
+            result.serialize(cast(IO[bytes], sink), results_format)
             media_type = job.results_format
+        sink.flush()
     except Exception as exc:
         if writer.overflowed:
             return Outcome(

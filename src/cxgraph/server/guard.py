@@ -27,10 +27,12 @@ __all__ = [
     "MAX_OPERATORS",
     "QueryForm",
     "Refused",
+    "Screening",
     "Token",
     "TooComplex",
     "check_structure",
     "inspect_query",
+    "screen",
     "tokens",
     "uses_order_by",
 ]
@@ -135,6 +137,8 @@ def check_structure(text: str) -> None:
     thread's stack and kill the process. Both counts are taken over every character of the
     text, strings and comments included, so no reading of the text can hide a level.
     """
+    if len(text) <= MAX_OPERATORS and text.count("{") + text.count("(") + text.count("[") <= MAX_NESTING:
+        return  # neither limit can be passed: no more characters than operators allowed, nor openers than levels
     depth = deepest = operators = 0
     for char in text:
         if char in "{([":
@@ -159,37 +163,44 @@ def check_structure(text: str) -> None:
 
 def tokens(text: str) -> list[Token]:
     """Lex SPARQL text into tokens, without whitespace and comments."""
+    return [Token(kind, value, start) for kind, value, start in _scan(text)]
+
+
+def _scan(text: str) -> list[tuple[str, str, int]]:
+    """The tokens of ``text`` as (kind, text, offset), without whitespace and comments."""
     text = _neutralise_escapes(text)
-    out: list[Token] = []
+    out: list[tuple[str, str, int]] = []
     brackets: list[str] = []
     position = 0
+    match_at = _LEXER.match
     while position < len(text):
-        match = _LEXER.match(text, position)
+        match = match_at(text, position)
         assert match is not None  # the last alternative matches any character
         kind = match.lastgroup or "punct"
+        if kind == "space" or kind == "comment":
+            position = match.end()
+            continue
         value = match.group()
         if kind == "iri" and _operator_possible(out, brackets) and _SERVICE_WORD.search(value):
             kind, value = "punct", "<"  # read it as less-than: the reading that shows the keyword
         position = match.start() + len(value)
-        if kind in ("space", "comment"):
-            continue
         if kind == "punct":
             if value in "({[":
                 brackets.append(value)
             elif value in ")}]" and brackets:
                 brackets.pop()
-        out.append(Token(kind, value, match.start()))
+        out.append((kind, value, match.start()))
     return out
 
 
-def _operator_possible(previous: list[Token], brackets: list[str]) -> bool:
+def _operator_possible(previous: list[tuple[str, str, int]], brackets: list[str]) -> bool:
     if not previous or not brackets or brackets[-1] != "(":
         return False
-    last = previous[-1]
+    kind, text, _ = previous[-1]
     return (
-        last.kind in _TERM_ENDS
-        or (last.kind == "punct" and last.text in ")]")
-        or (last.kind == "word" and last.text.lower() in ("true", "false"))
+        kind in _TERM_ENDS
+        or (kind == "punct" and text in ")]")
+        or (kind == "word" and text.lower() in ("true", "false"))
     )
 
 
@@ -203,21 +214,21 @@ class _Verdicts:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.size = 0
-        self._entries: OrderedDict[bytes, QueryForm | str] = OrderedDict()
+        self._entries: OrderedDict[bytes, Screening | str] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
-    def _cost(key: bytes, value: QueryForm | str) -> int:
+    def _cost(key: bytes, value: Screening | str) -> int:
         return 100 + len(key) + (len(value) if isinstance(value, str) else 0)
 
-    def get(self, key: bytes) -> QueryForm | str | None:
+    def get(self, key: bytes) -> Screening | str | None:
         with self._lock:
             value = self._entries.get(key)
             if value is not None:
                 self._entries.move_to_end(key)
             return value
 
-    def put(self, key: bytes, value: QueryForm | str) -> None:
+    def put(self, key: bytes, value: Screening | str) -> None:
         with self._lock:
             if key in self._entries:
                 return
@@ -233,6 +244,34 @@ class _Verdicts:
 
 #: The verdict cache of this process (a worker's), at most 256 KiB.
 VERDICTS = _Verdicts(256 * 1024)
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What the guard found in a query it lets through."""
+
+    form: QueryForm
+    order_by: bool  # the query has an ``ORDER`` keyword (such queries are evaluated in a child process)
+
+
+def screen(text: str) -> Screening:
+    """Check a query's structure and tokens in one pass; the verdict is remembered per text.
+
+    Raises :class:`TooComplex` (see :func:`check_structure`) or :class:`Refused` (see
+    :func:`inspect_query`).
+    """
+    check_structure(text)
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    verdict = VERDICTS.get(key)
+    if verdict is None:
+        try:
+            verdict = _inspect(text)
+        except Refused as refusal:
+            verdict = refusal.message
+        VERDICTS.put(key, verdict)
+    if isinstance(verdict, str):
+        raise Refused(verdict)
+    return verdict
 
 
 def inspect_query(text: str) -> QueryForm:
@@ -253,21 +292,21 @@ def inspect_query(text: str) -> QueryForm:
         VERDICTS.put(key, verdict)
     if isinstance(verdict, str):
         raise Refused(verdict)
-    return verdict
+    return verdict.form
 
 
 def uses_order_by(text: str) -> bool:
     """True if the query has an ``ORDER`` keyword (such queries are evaluated in a child process)."""
-    return any(token.kind == "word" and token.text.upper() == "ORDER" for token in tokens(text))
+    return any(kind == "word" and value.upper() == "ORDER" for kind, value, _ in _scan(text))
 
 
-def _inspect(text: str) -> QueryForm:
+def _inspect(text: str) -> Screening:
     form = QueryForm.UNKNOWN
-    seen_form = False
-    for token in tokens(text):
-        if token.kind != "word":
+    seen_form = order_by = False
+    for kind, value, start in _scan(text):
+        if kind != "word":
             continue
-        word = token.text.upper()
+        word = value.upper()
         if not seen_form and word not in _PROLOGUE:
             seen_form = True
             if word in _UPDATE_KEYWORDS:
@@ -279,7 +318,9 @@ def _inspect(text: str) -> QueryForm:
                 form = QueryForm[word]
         if word == "SERVICE":
             raise Refused(
-                f"SERVICE (federated query, at character {token.start + 1}) is refused: "
+                f"SERVICE (federated query, at character {start + 1}) is refused: "
                 "this endpoint never sends requests to other services on a client's behalf."
             )
-    return form
+        if word == "ORDER":
+            order_by = True
+    return Screening(form, order_by)

@@ -180,6 +180,10 @@ class WorkerLink:
         ready, _, _ = select.select([self.channel], [], [], timeout)
         if not ready:
             return []
+        return self.take()
+
+    def take(self) -> list[tuple[int, socket.socket]] | None:
+        """The connections already handed to this worker, without waiting; None once the supervisor is gone."""
         received: list[tuple[int, socket.socket]] = []
         while True:
             try:

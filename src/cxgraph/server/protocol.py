@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qs
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 
@@ -23,6 +23,7 @@ __all__ = [
     "choose_formats",
     "negotiate",
     "parse_accept",
+    "parse_parameters",
     "parse_request",
 ]
 
@@ -139,6 +140,31 @@ def negotiate(accept: str | None, offers: tuple[str, ...], graph: bool) -> str |
     return offer if quality > 0 else None
 
 
+def parse_parameters(text: str) -> dict[str, list[str]]:
+    """``name=value&…`` (a URL's query or a form body) as lists of values per name.
+
+    ``+`` stands for a space and ``%XX`` for a byte of UTF-8 (undecodable bytes become U+FFFD);
+    a name without ``=`` has the empty value, and empty pieces are skipped.
+    """
+    params: dict[str, list[str]] = {}
+    for part in text.split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "+" in name or "%" in name:
+            name = unquote(name.replace("+", " "))
+        if "+" in value:
+            value = value.replace("+", " ")
+        if "%" in value:
+            value = unquote(value)
+        values = params.get(name)
+        if values is None:
+            params[name] = [value]
+        else:
+            values.append(value)
+    return params
+
+
 def _single(params: Mapping[str, list[str]], name: str) -> str | None:
     values = params.get(name, [])
     if len(values) > 1:
@@ -170,7 +196,7 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
     Raises :class:`ProtocolError` for an update, a missing or repeated ``query``, or an
     unsupported content type.
     """
-    params = parse_qs(url_query, keep_blank_values=True)
+    params = parse_parameters(url_query)
     media = (content_type or "").split(";")[0].strip().lower()
     if method == "GET":
         if "update" in params:
@@ -183,7 +209,7 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
             raise _refuse_update()
         if media == "application/x-www-form-urlencoded":
             try:
-                form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+                form = parse_parameters(body.decode("utf-8"))
             except UnicodeDecodeError as exc:
                 raise ProtocolError(400, "the form body is not UTF-8") from exc
             if "update" in form:

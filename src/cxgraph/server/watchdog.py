@@ -11,8 +11,10 @@ instead, and the worker goes on.
 
 The same thread keeps the memory cap: when the worker's resident memory grows by more than
 the cap over what it started with, every query in flight in it is answered 503 and the
-worker retires. (The deadlines for sending a request are kept by each connection's thread,
-which waits for the request's bytes with a timeout.)
+worker retires. (The deadlines for sending a request are kept by the worker's event loop,
+see :mod:`cxgraph.server.loop`.) Other per-process checks that must run while a query holds
+the loop, such as handing the loop to a fresh thread, are called from the same thread on
+every tick (:meth:`Watchdog.also_every_tick`).
 
 Whoever finishes first owns the answer: the handler thread when the query ends in time, the
 watchdog when it does not. Both claim the entry with ``dict.pop``, which is atomic.
@@ -42,7 +44,7 @@ def resident_bytes() -> int:
         return 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class InFlight:
     """A query being evaluated: when it must end, and how to answer if it does not."""
 
@@ -64,7 +66,8 @@ class Watchdog:
         self._cancelled: set[int] = set()
         self._tokens = itertools.count()
         self._stopped = threading.Event()
-        self._tick = min(0.05, time_limit / 10)
+        self._tick = min(0.02, time_limit / 10)
+        self._tick_hooks: list[Callable[[float], None]] = []
         self._thread = threading.Thread(target=self._watch, name="cxgraph-watchdog", daemon=True)
 
     def start(self) -> None:
@@ -73,6 +76,10 @@ class Watchdog:
 
     def stop(self) -> None:
         self._stopped.set()
+
+    def also_every_tick(self, hook: Callable[[float], None]) -> None:
+        """Call ``hook(now)`` from the watchdog's thread on every tick (a few times per 100 ms)."""
+        self._tick_hooks.append(hook)
 
     def begin(
         self,
@@ -102,6 +109,8 @@ class Watchdog:
     def _watch(self) -> None:
         while not self._stopped.wait(self._tick):
             now = time.monotonic()
+            for hook in self._tick_hooks:
+                hook(now)
             for token, entry in list(self._inflight.items()):
                 if entry.deadline > now:
                     continue
