@@ -23,6 +23,7 @@ MAX_HEAD = 65536
 #: Most header lines in one request.
 MAX_HEADERS = 100
 
+_COMMON = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"})
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -92,7 +93,7 @@ def parse_head(data: bytes, end: int) -> RequestHead:
         if version.startswith("HTTP/") and version[5:6].isdigit() and version[5:6] >= "2":
             raise BadHead(505, f"HTTP version {version[5:]} is not supported; use HTTP/1.1")
         raise BadHead(400, f"bad HTTP version: {version[:40]!r}")
-    if not method.isascii() or not all(byte in _TOKEN for byte in method.encode("ascii")):
+    if method not in _COMMON and (not method.isascii() or not all(byte in _TOKEN for byte in method.encode("ascii"))):
         raise BadHead(400, f"bad method: {method[:40]!r}")
     headers: dict[str, str] = {}
     lengths: list[str] = []
