@@ -12,6 +12,7 @@ limit is kept by :mod:`cxgraph.server.watchdog`.
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import os
@@ -180,6 +181,9 @@ class EndpointServer:
         return _authority(self.server_address)
 
     def serve_forever(self) -> None:
+        # What is loaded by now lives as long as the server: the collector need not walk it again
+        # (in the workers neither, which keeps those pages shared with the supervisor).
+        gc.freeze()
         self.supervisor.run()
 
     def shutdown(self) -> None:

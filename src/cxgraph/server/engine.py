@@ -26,7 +26,7 @@ from ..namespaces import PREFIXES
 from ..query import describe_syntax_error
 from ..query_language import narrow
 
-__all__ = ["Job", "Outcome", "evaluate", "evaluate_in_child"]
+__all__ = ["Job", "Outcome", "evaluate", "evaluate_in_child", "prefixes_in"]
 
 #: What a query that tried to open a connection is told (the sandbox refused the socket).
 NETWORK_REFUSED = (
@@ -112,8 +112,26 @@ def evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
         return Outcome(500, "text/plain", f"the query engine failed on this query: {exc}".encode())
 
 
+_PREFIX_MARKS = tuple((name + ":", name, iri) for name, iri in PREFIXES.items())
+
+
+def prefixes_in(text: str) -> dict[str, str]:
+    """The vocabulary's prefixes a query may use: each whose ``name:`` appears in its text.
+
+    A prefix that does not appear cannot change the query, and each one given costs the
+    engine a parse per query. A text with backslashes (which may spell a name with escapes)
+    gets all of them.
+    """
+    if "\\" in text:
+        return PREFIXES
+    return {name: iri for mark, name, iri in _PREFIX_MARKS if mark in text}
+
+
 def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    kwargs: dict[str, Any] = {}
+    prefixes = prefixes_in(job.text)
+    if prefixes:
+        kwargs["prefixes"] = prefixes
     try:
         if job.default_graphs:
             kwargs["default_graph"] = [_graph_term(g) for g in job.default_graphs]
@@ -139,10 +157,10 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
                 return _not_acceptable("CONSTRUCT/DESCRIBE", "text/turtle, application/n-triples, application/ld+json")
             rdf_format = ox.RdfFormat.from_media_type(job.graph_format)
             assert rdf_format is not None
-            prefixes = (
+            shown = (
                 PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML) else None
             )
-            ox.serialize(result, cast(IO[bytes], sink), rdf_format, prefixes=prefixes)
+            ox.serialize(result, cast(IO[bytes], sink), rdf_format, prefixes=shown)
             media_type = job.graph_format
         else:
             if job.results_format is None:
