@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .jsonld import JsonLdWriter
+from .ntriples import collector_paused
 from .rdf import to_ntriples, to_rdfxml, to_turtle
 from .snapshot import Snapshot, take_snapshot
 from .spreadsheet import CsvWriter
@@ -52,17 +53,19 @@ def render_exports(
     sink("cxgraph.ttl", to_turtle(snapshot))
     step("cxgraph.jsonld and cxgraph.csv")
     # One pass over the subjects feeds both writers.
-    jsonld_writer, csv_writer = JsonLdWriter(snapshot), CsvWriter()
-    for subject, pairs in snapshot.subjects():
-        jsonld_writer.add(subject, pairs)
-        csv_writer.add(subject, pairs)
-    jsonld = jsonld_writer.finish()
-    del jsonld_writer
+    with collector_paused():
+        jsonld_writer, csv_writer = JsonLdWriter(), CsvWriter()
+        for subject, description in snapshot.descriptions():
+            jsonld_writer.add(subject, description)
+            csv_writer.add(subject, description)
+        jsonld = jsonld_writer.finish()
+        table = csv_writer.finish()
+        del jsonld_writer, csv_writer
     sink("cxgraph.jsonld", jsonld.document)
     sink("context.jsonld", jsonld.context)
     del jsonld
-    sink("cxgraph.csv", csv_writer.finish())
-    del csv_writer
+    sink("cxgraph.csv", table)
+    del table
     step("cxgraph.nt")
     sink("cxgraph.nt", to_ntriples(snapshot))
     step("cxgraph.rdf")

@@ -7,37 +7,60 @@ ordered collections are JSON arrays. The context is derived from the triples, so
 always reads back to exactly the triples it was written from; it is embedded in the document
 (no remote context to fetch) and also written on its own as ``context.jsonld``.
 
-The document is written in two streaming passes over the snapshot (first the context, then one
-node per line), so memory stays flat however large the vocabulary is. One node per line also
-makes the file easy to diff and to grep.
+The document is written from the snapshot's N-Triples lines in two passes (see
+:mod:`cxgraph.export.ntriples`): the first learns what kinds of value each predicate takes,
+which decides the context; the second writes one node per line. Literals are copied into the
+JSON as they are spelled in N-Triples wherever the two spellings agree, and each IRI is
+compacted once however often it occurs, so large vocabularies are written quickly. One node
+per line also makes the file easy to diff and to grep.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyoxigraph as ox
-
-from ..canonical import blank_node_triples
 from ..namespaces import PREFIXES, RDF, XSD, compact_iri
-from .snapshot import Node, Snapshot, Term
+from .ntriples import (
+    BLANK,
+    IRI,
+    LITERAL,
+    Description,
+    collector_paused,
+    iri_of,
+    is_blank,
+    is_literal,
+    json_string,
+    literal_parts,
+    literal_text,
+)
+from .snapshot import Snapshot
 
 __all__ = ["JsonLdDocument", "JsonLdWriter", "to_jsonld"]
 
 _TYPE = RDF + "type"
 _FIRST = RDF + "first"
 _REST = RDF + "rest"
-_NIL = RDF + "nil"
 _STRING = XSD + "string"
 _INTEGER = XSD + "integer"
 _BOOLEAN = XSD + "boolean"
+_TYPE_TERM = f"<{_TYPE}>".encode()
+_FIRST_TERM = f"<{_FIRST}>".encode()
+_REST_TERM = f"<{_REST}>".encode()
+_NIL_TERM = f"<{RDF}nil>".encode()
+#: Literal suffixes of the datatypes JSON has values for.
+_NATIVE_SUFFIXES = {f"^^<{_INTEGER}>".encode(), f"^^<{_BOOLEAN}>".encode()}
+#: The last byte of a string literal and of a literal with a datatype (a tagged one ends in its tag).
+_UNTAGGED_ENDS = frozenset(b'">')
 _CANONICAL_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 _TERM_NAME = re.compile(r"[A-Za-z_][\w-]*")
 _RESERVED_TERMS = {"id", "type"} | set(PREFIXES)
+#: How a predicate's values are written, decided by its term definition (rdf:type: as types).
+_REF, _LANGUAGE, _LIST, _TEXT, _PLAIN, _TYPES = "ref", "language", "list", "text", "plain", "types"
 
 
 @dataclass(frozen=True)
@@ -52,15 +75,20 @@ def _compact(iri: str) -> str:
     return compact_iri(iri) or iri
 
 
-def _node_ref(term: Node) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact(term.value)
+def _json(value: str) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
 
 
-def _is_native(literal: ox.Literal) -> bool:
-    dt = literal.datatype.value
-    if dt == _INTEGER:
-        return bool(_CANONICAL_INTEGER.fullmatch(literal.value)) and literal.value != "-0"
-    return dt == _BOOLEAN and literal.value in ("true", "false")
+def _is_native(text: str, datatype: str) -> bool:
+    """Whether a literal is written as a bare JSON number or boolean (only canonical ones are)."""
+    if datatype == _INTEGER:
+        return bool(_CANONICAL_INTEGER.fullmatch(text)) and text != "-0"
+    return datatype == _BOOLEAN and text in ("true", "false")
+
+
+def _datatype(suffix: bytes) -> str:
+    """The datatype IRI of a literal without a language tag, from what follows its quotes."""
+    return suffix[3:-1].decode() if suffix else _STRING
 
 
 @dataclass
@@ -78,105 +106,128 @@ class _PredicateProfile:
 @dataclass
 class _Profile:
     predicates: dict[str, _PredicateProfile]
-    lists: dict[ox.BlankNode, list[Term]]
-    list_cells: set[ox.BlankNode]
+    lists: dict[bytes, list[bytes]]
+    list_cells: set[bytes]
 
 
 def _read_lists(
-    cells: dict[ox.BlankNode, tuple[Term, Term]], uses: dict[ox.BlankNode, int]
-) -> tuple[dict[ox.BlankNode, list[Term]], set[ox.BlankNode]]:
+    cells: dict[bytes, tuple[bytes, bytes]], uses: dict[bytes, int]
+) -> tuple[dict[bytes, list[bytes]], set[bytes]]:
     """Heads of well-formed RDF lists → their items; and every blank node the lists are made of."""
     rest_of = {rest for _, rest in cells.values()}
-    lists: dict[ox.BlankNode, list[Term]] = {}
-    used_cells: set[ox.BlankNode] = set()
+    lists: dict[bytes, list[bytes]] = {}
+    used_cells: set[bytes] = set()
     for head in cells:
         if head in rest_of or uses.get(head, 0) != 1:
             continue
-        items: list[Term] = []
-        node: Term = head
-        seen: set[ox.BlankNode] = set()
+        items: list[bytes] = []
+        node = head
+        seen: set[bytes] = set()
         while (
-            isinstance(node, ox.BlankNode)
-            and node in cells
-            and node not in seen
-            and (node == head or uses.get(node, 0) == 1)
+            is_blank(node) and node in cells and node not in seen and (node == head or uses.get(node, 0) == 1)
         ):
             seen.add(node)
             first, node = cells[node]
             items.append(first)
-        if isinstance(node, ox.NamedNode) and node.value == _NIL and items:
+        if node == _NIL_TERM and items:
             lists[head] = items
             used_cells |= seen
     return lists, used_cells
 
 
-_PREDICATE_KINDS = """
-SELECT ?p ?kind ?dt (COUNT(*) AS ?n) (SUM(?native) AS ?natives) WHERE {
-  ?s ?p ?o .
-  BIND(IF(isLiteral(?o), IF(LANG(?o) != "", "tagged", "literal"), IF(isBlank(?o), "blank", "iri")) AS ?kind)
-  BIND(IF(?kind = "literal", STR(DATATYPE(?o)), "") AS ?dt)
-  BIND(IF(?dt = "http://www.w3.org/2001/XMLSchema#integer",
-          IF(REGEX(STR(?o), "^-?(0|[1-9][0-9]*)$") && STR(?o) != "-0", 1, 0),
-          IF(?dt = "http://www.w3.org/2001/XMLSchema#boolean" && STR(?o) IN ("true", "false"), 1, 0)) AS ?native)
-}
-GROUP BY ?p ?kind ?dt
-"""
+class _Survey:
+    """Counts what the context and the RDF lists depend on, one subject at a time.
 
+    Most predicates take only IRIs or only tagged literals, and the sorted objects tell that
+    without looking at each: literals come first, then IRIs, then blank nodes, and a literal
+    ends with its language tag unless it ends with a quote (a string) or ``>`` (a datatype).
+    """
 
-def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
-    result = store.query(query)
-    assert isinstance(result, ox.QuerySolutions)
-    return result
+    def __init__(self) -> None:
+        self.iris: Counter[bytes] = Counter()
+        self.tagged: Counter[bytes] = Counter()
+        #: (predicate, kind) → triples, for the other values: b"_" for blank nodes, and for
+        #: untagged literals what follows the quotes (b"" or b"^^<datatype>").
+        self.kinds: Counter[tuple[bytes, bytes]] = Counter()
+        self.natives: Counter[bytes] = Counter()
+        self.cells: dict[bytes, dict[bytes, bytes]] = defaultdict(dict)
+        self.outgoing: Counter[bytes] = Counter()
+        self.uses: Counter[bytes] = Counter()
+        self.blank_objects: list[tuple[bytes, bytes]] = []
 
-
-def _profile(snapshot: Snapshot) -> _Profile:
-    """What each predicate's values look like, and the RDF lists, computed inside Oxigraph."""
-    predicates: dict[str, _PredicateProfile] = defaultdict(_PredicateProfile)
-    for row in _select(snapshot.store, _PREDICATE_KINDS):
-        prof = predicates[row["p"].value]
-        kind, n = row["kind"].value, int(row["n"].value)
-        if kind in ("iri", "blank"):
-            prof.nodes += n
-        else:
-            prof.literals += n
-            if kind == "tagged":
-                prof.tagged += n
+    def add(self, subject: bytes, description: Description) -> None:
+        iris, tagged = self.iris, self.tagged
+        for p, objects in description.items():
+            first, last = objects[0][0], objects[-1][0]
+            if first == IRI == last:
+                iris[p] += len(objects)
+            elif first == LITERAL == last:
+                for o in objects:
+                    if o[-1] in _UNTAGGED_ENDS:
+                        self._count(p, o)
+                    else:
+                        tagged[p] += 1
             else:
-                prof.datatypes.add(row["dt"].value)
-                prof.native += int(row["natives"].value)
+                for o in objects:
+                    self._count(p, o)
+            if subject[0] == BLANK:
+                self.outgoing[subject] += len(objects)
+                if p in (_FIRST_TERM, _REST_TERM):
+                    self.cells[subject][p] = objects[-1]
 
-    cells: dict[ox.BlankNode, dict[str, Term]] = defaultdict(dict)
-    outgoing: dict[ox.BlankNode, int] = defaultdict(int)
-    uses: dict[ox.BlankNode, int] = defaultdict(int)
-    blank_objects: list[tuple[str, ox.BlankNode]] = []
-    for t in blank_node_triples(snapshot.store):
-        subj, pred, obj = t.subject, t.predicate.value, t.object
-        if isinstance(obj, ox.Triple):
-            continue
-        if isinstance(subj, ox.BlankNode):
-            outgoing[subj] += 1
-            if pred in (_FIRST, _REST):
-                cells[subj][pred] = obj
-        if isinstance(obj, ox.BlankNode):
-            uses[obj] += 1
-            blank_objects.append((pred, obj))
-    pairs = {b: (c[_FIRST], c[_REST]) for b, c in cells.items() if outgoing[b] == 2 and len(c) == 2}
-    lists, list_cells = _read_lists(pairs, uses)
-    for p, o in blank_objects:
-        if o in lists:
-            predicates[p].list_heads += 1
-    # The cells of lists are written as JSON arrays, never as rdf:first/rdf:rest.
-    for prop in (_FIRST, _REST):
-        if prop not in predicates:
-            continue
-        if predicates[prop].nodes + predicates[prop].literals == len(list_cells):
-            del predicates[prop]
-        else:  # some rdf:first/rest outside well-formed lists: write them plainly
-            predicates[prop] = _PredicateProfile(nodes=1, literals=1)
-    return _Profile(predicates=dict(predicates), lists=lists, list_cells=list_cells)
+    def _count(self, p: bytes, o: bytes) -> None:
+        if o[0] == LITERAL:
+            quoted, suffix = literal_parts(o)
+            if suffix.startswith(b"@"):
+                self.tagged[p] += 1
+                return
+            self.kinds[p, suffix] += 1
+            if suffix in _NATIVE_SUFFIXES and _is_native(literal_text(quoted), _datatype(suffix)):
+                self.natives[p] += 1
+        elif o[0] == BLANK:
+            self.kinds[p, b"_"] += 1
+            self.uses[o] += 1
+            self.blank_objects.append((p, o))
+        else:
+            self.iris[p] += 1
+
+    def profile(self) -> _Profile:
+        """What each predicate's values look like, and the RDF lists, from everything counted."""
+        predicates: dict[str, _PredicateProfile] = defaultdict(_PredicateProfile)
+        for p, n in self.iris.items():
+            predicates[iri_of(p)].nodes += n
+        for p, n in self.tagged.items():
+            predicates[iri_of(p)].literals += n
+            predicates[iri_of(p)].tagged += n
+        for (p, kind), n in self.kinds.items():
+            prof = predicates[iri_of(p)]
+            if kind == b"_":
+                prof.nodes += n
+            else:
+                prof.literals += n
+                prof.datatypes.add(_datatype(kind))
+        for p, n in self.natives.items():
+            predicates[iri_of(p)].native += n
+        pairs = {
+            b: (c[_FIRST_TERM], c[_REST_TERM]) for b, c in self.cells.items() if self.outgoing[b] == 2 and len(c) == 2
+        }
+        lists, list_cells = _read_lists(pairs, self.uses)
+        for p, o in self.blank_objects:
+            if o in lists:
+                predicates[iri_of(p)].list_heads += 1
+        # The cells of lists are written as JSON arrays, never as rdf:first/rdf:rest.
+        for prop in (_FIRST, _REST):
+            if prop not in predicates:
+                continue
+            if predicates[prop].nodes + predicates[prop].literals == len(list_cells):
+                del predicates[prop]
+            else:  # some rdf:first/rest outside well-formed lists: write them plainly
+                predicates[prop] = _PredicateProfile(nodes=1, literals=1)
+        # In IRI order, so that terms differing only in case keep one order in the context.
+        return _Profile(predicates=dict(sorted(predicates.items())), lists=lists, list_cells=list_cells)
 
 
-def _term_definition(iri: str, prof: _PredicateProfile, lists: dict[ox.BlankNode, list[Term]]) -> dict[str, str]:
+def _term_definition(iri: str, prof: _PredicateProfile) -> dict[str, str]:
     definition = {"@id": _compact(iri)}
     total = prof.nodes + prof.literals
     if prof.list_heads == total:
@@ -192,6 +243,18 @@ def _term_definition(iri: str, prof: _PredicateProfile, lists: dict[ox.BlankNode
     return definition
 
 
+def _mode(definition: dict[str, str]) -> str:
+    """How values are written under ``definition``: bare references, language map, list, bare text, or each as it is."""
+    container = definition.get("@container")
+    if container == "@list":
+        return _LIST
+    if container == "@language":
+        return _LANGUAGE
+    if definition.get("@type") == "@id":
+        return _REF
+    return _TEXT if "@type" in definition else _PLAIN
+
+
 def _choose_terms(predicates: list[str]) -> dict[str, str]:
     """A short, unique JSON key per predicate IRI: its local name, else its compact IRI."""
     by_local: dict[str, list[str]] = defaultdict(list)
@@ -205,26 +268,58 @@ def _choose_terms(predicates: list[str]) -> dict[str, str]:
     return terms
 
 
-def _literal_object(v: ox.Literal) -> dict[str, str]:
-    if v.language:
-        return {"@value": v.value, "@language": v.language}
-    if v.datatype.value == _STRING:
-        return {"@value": v.value}
-    return {"@value": v.value, "@type": _compact(v.datatype.value)}
+class _References(dict[bytes, bytes]):
+    """N-Triples term → the JSON string that refers to it (``"cxg:agent"``, ``"_:b1"``), made once per term."""
+
+    def __missing__(self, term: bytes) -> bytes:
+        if is_blank(term):
+            ref = term.decode()
+        elif is_literal(term):  # a literal where a node belongs: its text, as a reference
+            ref = _compact(literal_text(literal_parts(term)[0]))
+        else:
+            ref = _compact(iri_of(term))
+        self[term] = encoded = _json(ref)
+        return encoded
 
 
-def _item(i: Term) -> Any:
-    return _literal_object(i) if isinstance(i, ox.Literal) else {"@id": _node_ref(i)}
+def _array(values: Iterable[bytes]) -> bytes:
+    return b"[" + b", ".join(values) + b"]"
+
+
+def _one_or_many(values: list[bytes]) -> bytes:
+    return values[0] if len(values) == 1 else _array(values)
+
+
+def _literal_object(term: bytes) -> bytes:
+    """A literal as a JSON-LD value object: ``{"@value": …}`` with its language or datatype."""
+    quoted, suffix = literal_parts(term)
+    if not suffix:
+        return b'{"@value": ' + json_string(quoted) + b"}"
+    if suffix.startswith(b"@"):
+        return b'{"@value": ' + json_string(quoted) + b', "@language": ' + _json(suffix[1:].decode()) + b"}"
+    return b'{"@value": ' + json_string(quoted) + b', "@type": ' + _json(_compact(_datatype(suffix))) + b"}"
 
 
 class _Renderer:
+    """Writes each subject as one JSON object, byte for byte as Python's JSON encoder would.
+
+    The objects are assembled from pre-encoded pieces rather than built as dicts and encoded:
+    each predicate's key, and each IRI's reference, are encoded once for the whole document.
+    """
+
     def __init__(self, profile: _Profile) -> None:
         self.lists = profile.lists
         self.terms = _choose_terms(sorted(p for p in profile.predicates if p != _TYPE))
         self.definitions = {
-            iri: _term_definition(iri, prof, self.lists) for iri, prof in profile.predicates.items() if iri != _TYPE
+            iri: _term_definition(iri, prof) for iri, prof in profile.predicates.items() if iri != _TYPE
         }
         self.list_cells = profile.list_cells
+        self.refs = _References()
+        #: predicate term → its JSON key (``"prefLabel": ``) and how its values are written.
+        self.slots = {
+            f"<{iri}>".encode(): (_json(self.terms[iri]) + b": ", _mode(d)) for iri, d in self.definitions.items()
+        }
+        self.slots[_TYPE_TERM] = (b'"type": ', _TYPES)
 
     def context(self) -> dict[str, Any]:
         context: dict[str, Any] = {"id": "@id", "type": "@type"}
@@ -237,70 +332,101 @@ class _Renderer:
             context[term] = definition if len(definition) > 1 else definition["@id"]
         return context
 
-    def value(self, v: Term, definition: dict[str, str]) -> Any:
-        container = definition.get("@container")
-        if container == "@list":
-            return [_node_ref(i) for i in self.lists[v]]  # type: ignore[index,arg-type]
-        if isinstance(v, ox.Literal):
-            if container == "@language" or "@type" in definition or v.datatype.value == _STRING:
-                return v.value
-            if _is_native(v):
-                return int(v.value) if v.datatype.value == _INTEGER else v.value == "true"
-            return _literal_object(v)
-        if isinstance(v, ox.BlankNode) and v in self.lists:
-            return {"@list": [_item(i) for i in self.lists[v]]}
-        if definition.get("@type") == "@id":
-            return _node_ref(v)
-        return {"@id": _node_ref(v)}
-
-    def node(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> dict[str, Any]:
-        node: dict[str, Any] = {"id": _node_ref(subject)}
-        grouped: dict[str, list[Term]] = {}
-        for p, o in pairs:
-            grouped.setdefault(p.value, []).append(o)
-        types = grouped.pop(_TYPE, [])
-        if types:
-            refs = [_node_ref(t) for t in types]  # type: ignore[arg-type]
-            node["type"] = refs[0] if len(refs) == 1 else refs
-        for iri, objects in grouped.items():
-            definition = self.definitions[iri]
-            if definition.get("@container") == "@language":
-                by_lang: dict[str, list[str]] = {}
-                for v in objects:
-                    by_lang.setdefault(v.language, []).append(v.value)  # type: ignore[union-attr,arg-type]
-                value: Any = {lang: vals[0] if len(vals) == 1 else vals for lang, vals in sorted(by_lang.items())}
+    def node(self, subject: bytes, description: Description) -> bytes:
+        """The subject's JSON object: its id, its types, then its other predicates in order."""
+        refs, slots = self.refs, self.slots
+        parts = [b'"id": ' + refs[subject]]
+        for p, objects in description.items():
+            key, mode = slots[p]
+            if mode is _REF:
+                if len(objects) == 1:
+                    parts.append(key + refs[objects[0]])
+                else:
+                    parts.append(key + b"[" + b", ".join(map(refs.__getitem__, objects)) + b"]")
+            elif mode is _LANGUAGE:
+                parts.append(key + _language_map(objects))
+            elif mode is _TYPES:
+                parts.insert(1, key + _one_or_many(list(map(refs.__getitem__, objects))))
             else:
-                values = [self.value(v, definition) for v in objects]
-                value = values[0] if len(values) == 1 else values
-            node[self.terms[iri]] = value
-        return node
+                parts.append(key + self.values(mode, objects))
+        return b"{" + b", ".join(parts) + b"}"
+
+    def values(self, mode: str, objects: list[bytes]) -> bytes:
+        """The values of one predicate under a ``@type`` or ``@list`` definition, or none."""
+        if mode is _TEXT:
+            return _one_or_many([json_string(literal_parts(o)[0]) for o in objects])
+        if mode is _LIST:
+            refs = self.refs
+            return _one_or_many([b"[" + b", ".join([refs[i] for i in self.lists[o]]) + b"]" for o in objects])
+        return _one_or_many([self.value(o) for o in objects])
+
+    def value(self, term: bytes) -> bytes:
+        """One value as it is: a string, a bare number or boolean, a value object, a list or a node."""
+        if term[0] == LITERAL:
+            quoted, suffix = literal_parts(term)
+            if not suffix:
+                return json_string(quoted)
+            if suffix in _NATIVE_SUFFIXES and _is_native(literal_text(quoted), _datatype(suffix)):
+                return quoted[1:-1]  # a canonical integer or boolean is its own JSON
+            return _literal_object(term)
+        if term in self.lists:
+            items = [
+                _literal_object(i) if i[0] == LITERAL else b'{"@id": ' + self.refs[i] + b"}"
+                for i in self.lists[term]
+            ]
+            return b'{"@list": [' + b", ".join(items) + b"]}"
+        return b'{"@id": ' + self.refs[term] + b"}"
+
+
+def _language_map(objects: list[bytes]) -> bytes:
+    """Tagged literals as a language map, languages in order (``{"en": "Agent", "es": "Agente"}``)."""
+    if len(objects) == 1:  # the usual case, spelt out for speed
+        term = objects[0]
+        cut = term.rindex(b'"') + 1
+        text = term[:cut] if b"\\" not in term else json_string(term[:cut])
+        return b'{"' + term[cut + 1 :] + b'": ' + text + b"}"
+    by_lang: dict[bytes, list[bytes]] = {}
+    for o in objects:
+        quoted, suffix = literal_parts(o)
+        by_lang.setdefault(suffix[1:], []).append(json_string(quoted))
+    entries = [b'"' + lang + b'": ' + _one_or_many(texts) for lang, texts in sorted(by_lang.items())]
+    return b"{" + b", ".join(entries) + b"}"
 
 
 class JsonLdWriter:
-    """Builds the document one subject at a time, in the snapshot's order."""
+    """Collects the subjects in the snapshot's order, then writes the document.
 
-    def __init__(self, snapshot: Snapshot) -> None:
-        self._renderer = _Renderer(_profile(snapshot))
-        self._context = self._renderer.context()
-        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-        self._nodes: list[str] = []
+    The context depends on every triple (a predicate all of whose values are IRIs becomes an
+    ``@id`` term, and so on), so the nodes are written in :meth:`finish`, from the descriptions
+    kept by :meth:`add`. Keep the cycle collector paused meanwhile
+    (:func:`~cxgraph.export.ntriples.collector_paused`).
+    """
 
-    def add(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> None:
-        """Write one subject's node (the cells of RDF lists are written inside their list)."""
-        if isinstance(subject, ox.BlankNode) and subject in self._renderer.list_cells:
-            return
-        self._nodes.append(self._encode(self._renderer.node(subject, pairs)))
+    def __init__(self) -> None:
+        self._survey = _Survey()
+        self._subjects: list[tuple[bytes, Description]] = []
+
+    def add(self, subject: bytes, description: Description) -> None:
+        """Take in one subject's description."""
+        self._survey.add(subject, description)
+        self._subjects.append((subject, description))
 
     def finish(self) -> JsonLdDocument:
-        context = json.dumps(self._context, ensure_ascii=False, indent=2)
-        document = '{\n"@context": ' + context + ',\n"@graph": [\n' + ",\n".join(self._nodes) + "\n]\n}\n"
-        context_doc = '{\n"@context": ' + context + "\n}\n"
-        return JsonLdDocument(document=document.encode("utf-8"), context=context_doc.encode("utf-8"))
+        """The document (the cells of RDF lists are written inside their list) and its context."""
+        renderer = _Renderer(self._survey.profile())
+        cells = renderer.list_cells
+        nodes = [renderer.node(s, d) for s, d in self._subjects if not (s[0] == BLANK and s in cells)]
+        self._subjects.clear()
+        context = json.dumps(renderer.context(), ensure_ascii=False, indent=2).encode()
+        document = b'{\n"@context": ' + context + b',\n"@graph": [\n' + b",\n".join(nodes) + b"\n]\n}\n"
+        context_doc = b'{\n"@context": ' + context + b"\n}\n"
+        return JsonLdDocument(document=document, context=context_doc)
 
 
 def to_jsonld(snapshot: Snapshot) -> JsonLdDocument:
     """Serialise the snapshot as a compact, deterministic JSON-LD document."""
-    writer = JsonLdWriter(snapshot)
-    for subject, pairs in snapshot.subjects():
-        writer.add(subject, pairs)
-    return writer.finish()
+    with collector_paused():
+        writer = JsonLdWriter()
+        for subject, description in snapshot.descriptions():
+            writer.add(subject, description)
+        return writer.finish()

@@ -1,23 +1,21 @@
 """One canonical snapshot of the complete graph that every export is rendered from.
 
 The snapshot is sorted N-Triples (see :mod:`cxgraph.canonical`); it is itself the N-Triples
-export. Other formats re-parse it as a stream, so no renderer holds a Python object per triple.
+export. Oxigraph's serialisers re-parse it as a stream, and the JSON-LD and CSV writers read its
+lines as text (:mod:`cxgraph.export.ntriples`), so no renderer holds a Python object per triple.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import groupby
 
 import pyoxigraph as ox
 
 from ..canonical import canonical_ntriples
+from .ntriples import Description, describe
 
 __all__ = ["Snapshot", "take_snapshot"]
-
-Node = ox.NamedNode | ox.BlankNode
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 @dataclass(frozen=True)
@@ -36,10 +34,9 @@ class Snapshot:
         for quad in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES):
             yield quad.triple
 
-    def subjects(self) -> Iterator[tuple[Node, list[tuple[ox.NamedNode, Term]]]]:
-        """Each subject with its (predicate, object) pairs, in canonical order."""
-        for subject, triples in groupby(self.triples(), key=lambda t: t.subject):
-            yield subject, [(t.predicate, t.object) for t in triples]  # type: ignore[misc]
+    def descriptions(self) -> Iterator[tuple[bytes, Description]]:
+        """Each subject with its predicates and their objects, as N-Triples terms, in canonical order."""
+        return describe(self.ntriples)
 
 
 def take_snapshot(store: ox.Store) -> Snapshot:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from operator import itemgetter
 
 import pyoxigraph as ox
 
 from ..languages import Languages, languages_from, tag_of
 from ..namespaces import DCT, RDF, SKOS
-from .snapshot import Node, Snapshot, Term
+from .ntriples import BLANK, IRI, LITERAL, Description, iri_of, literal_parts, literal_text
+from .snapshot import Snapshot
 
 __all__ = ["CSV_COLUMNS", "CsvWriter", "csv_columns", "to_csv"]
 
@@ -25,12 +28,22 @@ CSV_COLUMNS = ("iri", "prefLabel", "altLabels", "definition", "broader", "relate
 #: The columns one language adds, in order.
 LANGUAGE_COLUMNS = ("prefLabel", "altLabels", "definition")
 _SEPARATOR = " | "
-_TYPE = RDF + "type"
-_CONCEPT = SKOS + "Concept"
-_SCHEME = SKOS + "ConceptScheme"
-_TEXT = {SKOS + "prefLabel": "prefLabel", SKOS + "altLabel": "altLabels", SKOS + "definition": "definition"}
-_LINKS = {SKOS + "broader": "broader", SKOS + "related": "related", DCT + "source": "sources"}
-_DECLARED = DCT + "language"
+_TYPE = f"<{RDF}type>".encode()
+_CONCEPT = f"<{SKOS}Concept>".encode()
+_SCHEME = f"<{SKOS}ConceptScheme>".encode()
+#: Predicates, as N-Triples terms, → their columns.
+_TEXT = {
+    f"<{SKOS}prefLabel>".encode(): "prefLabel",
+    f"<{SKOS}altLabel>".encode(): "altLabels",
+    f"<{SKOS}definition>".encode(): "definition",
+}
+_LINKS = {
+    f"<{SKOS}broader>".encode(): "broader",
+    f"<{SKOS}related>".encode(): "related",
+    f"<{DCT}source>".encode(): "sources",
+}
+_LINK_COLUMNS = frozenset(_LINKS.values())
+_DECLARED = f"<{DCT}language>".encode()
 
 
 def csv_columns(languages: Languages) -> list[str]:
@@ -47,42 +60,52 @@ class CsvWriter:
     """
 
     def __init__(self) -> None:
-        self._rows: list[tuple[str, dict[tuple[str, str], list[str]]]] = []
+        self._rows: list[tuple[str, dict[tuple[str, bytes], list[str]]]] = []
         self._declared: list[str] = []
+        self._iris = _Iris()
 
-    def add(self, subject: Node, pairs: list[tuple[ox.NamedNode, Term]]) -> None:
-        if not isinstance(subject, ox.NamedNode):
+    def add(self, subject: bytes, description: Description) -> None:
+        """Take in one subject: a row if it is a concept, its languages if it is the scheme."""
+        if subject[0] == BLANK:
             return
-        is_concept = is_scheme = False
-        cells: dict[tuple[str, str], list[str]] = {}
-        for p, o in pairs:
-            predicate = p.value
-            if predicate == _TYPE:
-                is_concept = is_concept or o.value == _CONCEPT
-                is_scheme = is_scheme or o.value == _SCHEME
-            elif isinstance(o, ox.BlankNode):
+        types = description.get(_TYPE, ())
+        if _SCHEME in types:
+            self._declared.extend(tag_of(_term(o)) for o in description.get(_DECLARED, ()))
+        if _CONCEPT in types:
+            self._rows.append((self._iris[subject], self._cells(description)))
+
+    def _cells(self, predicates: Description) -> dict[tuple[str, bytes], list[str]]:
+        """(column, language tag) → the concept's values for it, in the snapshot's order."""
+        cells: dict[tuple[str, bytes], list[str]] = {}
+        iris = self._iris
+        for p, column in _LINKS.items():
+            objects = predicates.get(p)
+            if not objects:
                 continue
-            elif predicate in _LINKS:
-                cells.setdefault((_LINKS[predicate], ""), []).append(o.value)
-            elif predicate in _TEXT and isinstance(o, ox.Literal):
-                cells.setdefault((_TEXT[predicate], o.language or ""), []).append(o.value)
-        if is_scheme:
-            for p, o in pairs:
-                if p.value == _DECLARED:
-                    self._declared.append(tag_of(o))
-        if is_concept:
-            self._rows.append((subject.value, cells))
+            if objects[0][0] == IRI == objects[-1][0]:  # sorted: nothing but IRIs in between
+                cells[column, b""] = list(map(iris.__getitem__, objects))
+            else:
+                values = [iris[o] if o[0] == IRI else _text(o) for o in objects if o[0] != BLANK]
+                if values:
+                    cells[column, b""] = values
+        for p, column in _TEXT.items():
+            for o in predicates.get(p, ()):
+                if o[0] == LITERAL:
+                    cut = o.rindex(b'"')
+                    tag = o[cut + 2 :] if o[cut + 1 : cut + 2] == b"@" else b""
+                    text = o[1:cut].decode() if b"\\" not in o else literal_text(o[: cut + 1])
+                    cells.setdefault((column, tag), []).append(text)
+        return cells
 
     def finish(self) -> bytes:
         """Concepts in IRI order; several values in one cell are joined with " | "."""
         languages = languages_from(self._declared)
         columns = csv_columns(languages)
         position = {name: i for i, name in enumerate(columns)}
-        slots: dict[tuple[str, str], int | None] = {}
 
         def slot(column: str, tag: str) -> int | None:
             """The output column of a value of ``column`` in ``tag`` (``None``: not shown)."""
-            if column in _LINKS.values():
+            if column in _LINK_COLUMNS:
                 return position[column]
             owner = languages.resolve(tag) if tag else languages.fallback
             # A preferred label or definition belongs to its exact language only.
@@ -90,27 +113,64 @@ class CsvWriter:
                 return None
             return position[column if owner == languages.fallback else f"{column}@{owner}"]
 
+        slots = _Slots(slot)
+        width = len(columns)
+
+        def row(iri: str, cells: dict[tuple[str, bytes], list[str]]) -> list[str]:
+            buckets: dict[int, list[str]] = {}
+            for key, values in cells.items():
+                index = slots[key]
+                if index is not None:
+                    buckets[index] = buckets[index] + values if index in buckets else values
+            out = [""] * width
+            out[0] = iri
+            for index, values in buckets.items():
+                out[index] = values[0] if len(values) == 1 else _SEPARATOR.join(sorted(set(values)))
+            return out
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        width = len(columns)
-        for iri, cells in sorted(self._rows, key=lambda row: row[0]):
-            buckets: list[list[str]] = [[] for _ in range(width)]
-            for key, values in cells.items():
-                if key not in slots:
-                    slots[key] = slot(*key)
-                index = slots[key]
-                if index is not None:
-                    buckets[index].extend(values)
-            row = [_SEPARATOR.join(sorted(set(b))) if len(b) > 1 else (b[0] if b else "") for b in buckets]
-            row[0] = iri
-            writer.writerow(row)
+        writer.writerows(row(iri, cells) for iri, cells in sorted(self._rows, key=itemgetter(0)))
+        self._rows.clear()
         return buffer.getvalue().encode("utf-8")
+
+
+def _text(literal: bytes) -> str:
+    return literal_text(literal_parts(literal)[0])
+
+
+class _Iris(dict[bytes, str]):
+    """N-Triples ``<iri>`` term → the IRI, decoded once however many rows link to it."""
+
+    def __missing__(self, term: bytes) -> str:
+        self[term] = iri = iri_of(term)
+        return iri
+
+
+class _Slots(dict[tuple[str, bytes], "int | None"]):
+    """(column, language tag) → the output column, or ``None`` when the value is not shown."""
+
+    def __init__(self, slot: Callable[[str, str], int | None]) -> None:
+        super().__init__()
+        self._slot = slot
+
+    def __missing__(self, key: tuple[str, bytes]) -> int | None:
+        column, tag = key
+        self[key] = index = self._slot(column, tag.decode())
+        return index
+
+
+def _term(term: bytes) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """One N-Triples term as a pyoxigraph term."""
+    (quad,) = ox.parse(b"<urn:s> <urn:p> " + term + b" .\n", format=ox.RdfFormat.N_TRIPLES)
+    term_object: ox.NamedNode | ox.BlankNode | ox.Literal = quad.object
+    return term_object
 
 
 def to_csv(snapshot: Snapshot) -> bytes:
     """One row per concept of the snapshot."""
     writer = CsvWriter()
-    for subject, pairs in snapshot.subjects():
-        writer.add(subject, pairs)
+    for subject, description in snapshot.descriptions():
+        writer.add(subject, description)
     return writer.finish()
