@@ -62,7 +62,7 @@ class Reading:
         self.store = store
         self._terms: dict[Key, ox.NamedNode | ox.BlankNode | ox.Triple] = {}
         self._pairs: dict[str, list[tuple[Key, Value]]] = {}
-        self._objects: dict[str, dict[Key, list[Value]]] = {}
+        self._grouped: dict[str, tuple[dict[Key, Value], dict[Key, list[Value]]]] = {}
         self._subjects: dict[str, set[Key]] = {}
         self._languages: dict[str, dict[str, list[tuple[Key, ox.Literal]]]] = {}
         self._resources: dict[str, list[tuple[Key, Key]]] = {}
@@ -94,19 +94,44 @@ class Reading:
         """Every (subject, object) of ``predicate`` in the default graph."""
         found = self._pairs.get(predicate)
         if found is None:
-            key, value = self._key, self._value
-            found = self._pairs[predicate] = [(key(q.subject), value(q.object)) for q in self._quads(predicate)]
+            key, iri, literal = self._key, _IRI, _LITERAL
+            found = self._pairs[predicate] = []
+            add = found.append
+            for q in self._quads(predicate):
+                subject, value = q.subject, q.object
+                add((
+                    subject.value if type(subject) is iri else key(subject),
+                    value.value if type(value) is iri else value if type(value) is literal else key(value),  # type: ignore[arg-type]
+                ))
         return found
 
-    def objects(self, predicate: str) -> dict[Key, list[Value]]:
-        """Each subject of ``predicate`` with its objects."""
-        found = self._objects.get(predicate)
+    def grouped(self, predicate: str) -> tuple[dict[Key, Value], dict[Key, list[Value]]]:
+        """Each subject's object of ``predicate``, and every object of the subjects that have several.
+
+        The first dictionary holds one object for every subject; where a subject has more than one,
+        the second holds them all. :meth:`values` reads the two together.
+        """
+        found = self._grouped.get(predicate)
         if found is None:
-            grouped: dict[Key, list[Value]] = defaultdict(list)
-            for subject, value in self.pairs(predicate):
-                grouped[subject].append(value)
-            found = self._objects[predicate] = dict(grouped)
+            pairs = self.pairs(predicate)
+            one = dict(pairs)
+            many: dict[Key, list[Value]] = {}
+            if len(one) != len(pairs):
+                several = {f for f, n in Counter(map(_FIRST, pairs)).items() if n > 1}
+                for f, value in pairs:
+                    if f in several:
+                        many.setdefault(f, []).append(value)
+            found = self._grouped[predicate] = (one, many)
         return found
+
+    def values(self, subject: Key, predicate: str) -> list[Value]:
+        """The objects of ``subject``'s ``predicate``, from :meth:`grouped` (a list not to modify)."""
+        one, many = self.grouped(predicate)
+        several = many.get(subject)
+        if several is not None:
+            return several
+        value = one.get(subject)
+        return [] if value is None else [value]
 
     def subjects(self, *predicates: str) -> set[Key]:
         """The resources that have at least one of ``predicates``."""
@@ -116,8 +141,8 @@ class Reading:
             if known is None:
                 pairs = self._pairs.get(predicate)
                 if pairs is None:
-                    key = self._key
-                    known = {key(q.subject) for q in self._quads(predicate)}
+                    key, iri = self._key, _IRI
+                    known = {s.value if type(s := q.subject) is iri else key(s) for q in self._quads(predicate)}
                 else:
                     known = {subject for subject, _ in pairs}
                 self._subjects[predicate] = known
@@ -154,9 +179,9 @@ class Reading:
         for cls in classes:
             known = self._typed.get(cls)
             if known is None:
-                key = self._key
+                key, iri = self._key, _IRI
                 quads = self.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(cls), _DEFAULT)
-                known = self._typed[cls] = {key(q.subject) for q in quads}
+                known = self._typed[cls] = {s.value if type(s := q.subject) is iri else key(s) for q in quads}
             found |= known
         return found
 
@@ -247,11 +272,10 @@ def no_path_to_top_concept(source: ox.Store | Reading) -> Rows:
     reached: set[Value] = set(r.subjects(SKOS + "topConceptOf"))
     if not live - reached:
         return []
-    narrower = r.objects(SKOS + "narrower")
     work: list[Value] = list(reached)
     while work:
         node = work.pop()
-        for below in narrower.get(node, ()) if isinstance(node, str) else ():
+        for below in r.values(node, SKOS + "narrower") if isinstance(node, str) else ():
             if below not in reached:
                 reached.add(below)
                 work.append(below)
@@ -476,7 +500,7 @@ def broader_cycle(source: ox.Store | Reading) -> Rows:
 def related_and_broader(source: ox.Store | Reading) -> Rows:
     """``?focus skos:broader+ ?other . ?focus skos:related ?other`` (SKOS S27)."""
     r = _reading(source)
-    parents = r.objects(SKOS + "broader")
+    parents, _ = r.grouped(SKOS + "broader")
     ancestors: dict[Key, frozenset[Value]] = {}
 
     def above(node: Key) -> frozenset[Value]:
@@ -484,7 +508,7 @@ def related_and_broader(source: ox.Store | Reading) -> Rows:
         if known is not None:
             return known
         seen: set[Value] = set()
-        work = list(parents[node])
+        work = list(r.values(node, SKOS + "broader"))
         while work:
             up = work.pop()
             if up in seen:
@@ -496,7 +520,7 @@ def related_and_broader(source: ox.Store | Reading) -> Rows:
             if done is not None:
                 seen |= done
             else:
-                work.extend(parents.get(up, ()))
+                work.extend(r.values(up, SKOS + "broader"))
         found = frozenset(seen)
         ancestors[node] = found
         return found
@@ -579,17 +603,6 @@ def _differ(store: ox.Store, a: ox.Literal, b: ox.Literal) -> bool:
 def alt_label_only_case_or_plural(source: ox.Store | Reading) -> Rows:
     r = _reading(source)
     concepts = r.typed(SKOS + "Concept")
-    # Each concept's preferred and alternative labels by their lower-cased text.
-    labels: dict[tuple[Key, str], list[ox.Literal]] = {}
-    for name in ("prefLabel", "altLabel"):
-        for subject, label in r.pairs(SKOS + name):
-            if type(label) is _LITERAL:
-                key = (subject, label.value.lower())
-                same = labels.get(key)
-                if same is None:
-                    labels[key] = [label]
-                else:
-                    same.append(label)
     acronyms = set(r.pairs(CX + "acronym"))
     rows: Rows = []
     for f, alt in r.pairs(SKOS + "altLabel"):
@@ -604,16 +617,19 @@ def alt_label_only_case_or_plural(source: ox.Store | Reading) -> Rows:
                 forms.add(a[:-2])
         if "s " in a or a.endswith("s"):
             forms.add(_PLURAL_S.sub(r"\1\2", a))
-        for form in forms:
-            for label in labels.get((f, form), ()):
-                if (label.language or "") != (alt.language or "") or not _differ(r.store, alt, label):
-                    continue
-                if form != a and (f, alt) in acronyms:
-                    continue
-                rows.append((
-                    f,
-                    f'alternative label "{alt.value}" differs from "{label.value}" only in case or plural; remove it',
-                ))
+        language = alt.language or ""
+        for label in (*r.values(f, SKOS + "prefLabel"), *r.values(f, SKOS + "altLabel")):
+            if type(label) is not _LITERAL or (label.language or "") != language:
+                continue
+            text = label.value.lower()
+            if text not in forms or not _differ(r.store, alt, label):
+                continue
+            if text != a and (f, alt) in acronyms:
+                continue
+            rows.append((
+                f,
+                f'alternative label "{alt.value}" differs from "{label.value}" only in case or plural; remove it',
+            ))
     return rows
 
 
@@ -660,15 +676,19 @@ def preflabel_not_unique_per_language(source: ox.Store | Reading) -> Rows:
 
 def label_kinds_overlap(source: ox.Store | Reading) -> Rows:
     r = _reading(source)
+    # Compared first by subject and text (strings, which hash fast), then as terms.
+    texts = {
+        name: {(f, value.value if type(value) is _LITERAL else value) for f, value in r.pairs(SKOS + name)}
+        for name in _LABELS
+    }
     rows: Rows = []
-    as_set: dict[str, set[tuple[Key, Value]]] = {}
     for p, q in (("prefLabel", "altLabel"), ("prefLabel", "hiddenLabel"), ("altLabel", "hiddenLabel")):
-        first = as_set.get(p)
-        if first is None:
-            first = as_set[p] = set(r.pairs(SKOS + p))
-        for f, label in first.intersection(r.pairs(SKOS + q)):
-            shown = _str(label)
-            rows.append((f, "" if shown is None else f'"{shown}" is both its {p} and its {q}; keep one'))
+        for f, _ in texts[p] & texts[q]:
+            others = r.values(f, SKOS + q)
+            for label in r.values(f, SKOS + p):
+                if label in others:
+                    shown = _str(label)
+                    rows.append((f, "" if shown is None else f'"{shown}" is both its {p} and its {q}; keep one'))
     return rows
 
 
