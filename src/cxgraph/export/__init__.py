@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..languages import declared_languages
 from .jsonld import JsonLdWriter
 from .ntriples import collector_paused
 from .rdf import to_ntriples, to_rdfxml, to_turtle
@@ -54,7 +55,7 @@ def render_exports(
     step("cxgraph.jsonld and cxgraph.csv")
     # One pass over the subjects feeds both writers.
     with collector_paused():
-        jsonld_writer, csv_writer = JsonLdWriter(), CsvWriter()
+        jsonld_writer, csv_writer = JsonLdWriter(), CsvWriter(declared_languages(snapshot.store))
         for subject, description in snapshot.descriptions():
             jsonld_writer.add(subject, description)
             csv_writer.add(subject, description)

@@ -15,11 +15,9 @@ import io
 from collections.abc import Callable
 from operator import itemgetter
 
-import pyoxigraph as ox
-
-from ..languages import Languages, languages_from, tag_of
+from ..languages import Languages, declared_languages
 from ..namespaces import DCT, RDF, SKOS
-from .ntriples import BLANK, IRI, LITERAL, Description, iri_of, literal_parts, literal_text
+from .ntriples import BLANK, IRI, LITERAL, Description, collector_paused, iri_of, literal_parts, literal_text
 from .snapshot import Snapshot
 
 __all__ = ["CSV_COLUMNS", "CsvWriter", "csv_columns", "to_csv"]
@@ -30,7 +28,6 @@ LANGUAGE_COLUMNS = ("prefLabel", "altLabels", "definition")
 _SEPARATOR = " | "
 _TYPE = f"<{RDF}type>".encode()
 _CONCEPT = f"<{SKOS}Concept>".encode()
-_SCHEME = f"<{SKOS}ConceptScheme>".encode()
 #: Predicates, as N-Triples terms, → their columns.
 _TEXT = {
     f"<{SKOS}prefLabel>".encode(): "prefLabel",
@@ -42,8 +39,6 @@ _LINKS = {
     f"<{SKOS}related>".encode(): "related",
     f"<{DCT}source>".encode(): "sources",
 }
-_LINK_COLUMNS = frozenset(_LINKS.values())
-_DECLARED = f"<{DCT}language>".encode()
 
 
 def csv_columns(languages: Languages) -> list[str]:
@@ -55,83 +50,77 @@ def csv_columns(languages: Languages) -> list[str]:
 class CsvWriter:
     """Builds the table one subject at a time; subjects that are not concepts are skipped.
 
-    The declared languages are read from the scheme as its subject passes by, so the column
-    sets are laid out only in :meth:`finish`.
+    ``languages`` are the ones the scheme declares (:func:`cxgraph.languages.declared_languages`);
+    they lay out the columns, so each concept's row is complete as soon as it is added.
     """
 
-    def __init__(self) -> None:
-        self._rows: list[tuple[str, dict[tuple[str, bytes], list[str]]]] = []
-        self._declared: list[str] = []
+    def __init__(self, languages: Languages) -> None:
+        self._languages = languages
+        self._columns = csv_columns(languages)
+        position = {name: i for i, name in enumerate(self._columns)}
+        self._links = {p: position[column] for p, column in _LINKS.items()}
+        #: predicate → what follows a literal's quotes (b"@es", b"") → output column, or None.
+        self._text = {p: _TextColumns(self._slot, column, position) for p, column in _TEXT.items()}
+        self._rows: list[tuple[str, list[str]]] = []
         self._iris = _Iris()
 
-    def add(self, subject: bytes, description: Description) -> None:
-        """Take in one subject: a row if it is a concept, its languages if it is the scheme."""
-        if subject[0] == BLANK:
-            return
-        types = description.get(_TYPE, ())
-        if _SCHEME in types:
-            self._declared.extend(tag_of(_term(o)) for o in description.get(_DECLARED, ()))
-        if _CONCEPT in types:
-            self._rows.append((self._iris[subject], self._cells(description)))
+    def _slot(self, column: str, tag: str, position: dict[str, int]) -> int | None:
+        """The output column of a value of ``column`` in ``tag`` (``None``: not shown)."""
+        languages = self._languages
+        owner = languages.resolve(tag) if tag else languages.fallback
+        # A preferred label or definition belongs to its exact language only.
+        if owner is None or (column != "altLabels" and tag and tag.lower() != owner.lower()):
+            return None
+        return position[column if owner == languages.fallback else f"{column}@{owner}"]
 
-    def _cells(self, predicates: Description) -> dict[tuple[str, bytes], list[str]]:
-        """(column, language tag) → the concept's values for it, in the snapshot's order."""
-        cells: dict[tuple[str, bytes], list[str]] = {}
+    def add(self, subject: bytes, description: Description) -> None:
+        """Take in one subject: a row if it is a concept."""
+        if subject[0] != BLANK and _CONCEPT in description.get(_TYPE, ()):
+            self._rows.append((self._iris[subject], self._row(subject, description)))
+
+    def _row(self, subject: bytes, description: Description) -> list[str]:
+        """The concept's cells; several values in one cell are sorted and joined with " | "."""
+        cells: dict[int, list[str]] = {}
         iris = self._iris
-        for p, column in _LINKS.items():
-            objects = predicates.get(p)
+        for p, index in self._links.items():
+            objects = description.get(p)
             if not objects:
                 continue
             if objects[0][0] == IRI == objects[-1][0]:  # sorted: nothing but IRIs in between
-                cells[column, b""] = list(map(iris.__getitem__, objects))
+                cells[index] = list(map(iris.__getitem__, objects))
             else:
                 values = [iris[o] if o[0] == IRI else _text(o) for o in objects if o[0] != BLANK]
                 if values:
-                    cells[column, b""] = values
-        for p, column in _TEXT.items():
-            for o in predicates.get(p, ()):
-                if o[0] == LITERAL:
-                    cut = o.rindex(b'"')
-                    tag = o[cut + 2 :] if o[cut + 1 : cut + 2] == b"@" else b""
+                    cells[index] = values
+        for p, columns in self._text.items():
+            for o in description.get(p, ()):
+                if o[0] != LITERAL:
+                    continue
+                cut = o.rindex(b'"')
+                slot = columns[o[cut + 1 :]]
+                if slot is not None:
                     text = o[1:cut].decode() if b"\\" not in o else literal_text(o[: cut + 1])
-                    cells.setdefault((column, tag), []).append(text)
-        return cells
+                    cells.setdefault(slot, []).append(text)
+        row = [""] * len(self._columns)
+        row[0] = iris[subject]
+        for index, values in cells.items():
+            row[index] = values[0] if len(values) == 1 else _SEPARATOR.join(sorted(set(values)))
+        return row
 
     def finish(self) -> bytes:
-        """Concepts in IRI order; several values in one cell are joined with " | "."""
-        languages = languages_from(self._declared)
-        columns = csv_columns(languages)
-        position = {name: i for i, name in enumerate(columns)}
-
-        def slot(column: str, tag: str) -> int | None:
-            """The output column of a value of ``column`` in ``tag`` (``None``: not shown)."""
-            if column in _LINK_COLUMNS:
-                return position[column]
-            owner = languages.resolve(tag) if tag else languages.fallback
-            # A preferred label or definition belongs to its exact language only.
-            if owner is None or (column != "altLabels" and tag and tag.lower() != owner.lower()):
-                return None
-            return position[column if owner == languages.fallback else f"{column}@{owner}"]
-
-        slots = _Slots(slot)
-        width = len(columns)
-
-        def row(iri: str, cells: dict[tuple[str, bytes], list[str]]) -> list[str]:
-            buckets: dict[int, list[str]] = {}
-            for key, values in cells.items():
-                index = slots[key]
-                if index is not None:
-                    buckets[index] = buckets[index] + values if index in buckets else values
-            out = [""] * width
-            out[0] = iri
-            for index, values in buckets.items():
-                out[index] = values[0] if len(values) == 1 else _SEPARATOR.join(sorted(set(values)))
-            return out
-
+        """The table: a header, then the concepts in IRI order."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(row(iri, cells) for iri, cells in sorted(self._rows, key=itemgetter(0)))
+        writer.writerow(self._columns)
+        commas = len(self._columns) - 1
+        for _, row in sorted(self._rows, key=itemgetter(0)):
+            line = ",".join(row)
+            # The csv module quotes a field only for a comma, a quote or a line break in it;
+            # most rows have none, and are written as they are.
+            if line.count(",") == commas and '"' not in line and "\n" not in line and "\r" not in line:
+                buffer.write(line + "\n")
+            else:
+                writer.writerow(row)
         self._rows.clear()
         return buffer.getvalue().encode("utf-8")
 
@@ -148,29 +137,24 @@ class _Iris(dict[bytes, str]):
         return iri
 
 
-class _Slots(dict[tuple[str, bytes], "int | None"]):
-    """(column, language tag) → the output column, or ``None`` when the value is not shown."""
+class _TextColumns(dict[bytes, "int | None"]):
+    """What follows a literal's quotes → the column its text goes to, worked out once per tag."""
 
-    def __init__(self, slot: Callable[[str, str], int | None]) -> None:
+    def __init__(self, slot: Callable[[str, str, dict[str, int]], int | None], column: str,
+                 position: dict[str, int]) -> None:
         super().__init__()
-        self._slot = slot
+        self._slot, self._column, self._position = slot, column, position
 
-    def __missing__(self, key: tuple[str, bytes]) -> int | None:
-        column, tag = key
-        self[key] = index = self._slot(column, tag.decode())
+    def __missing__(self, suffix: bytes) -> int | None:
+        tag = suffix[1:].decode() if suffix.startswith(b"@") else ""
+        self[suffix] = index = self._slot(self._column, tag, self._position)
         return index
-
-
-def _term(term: bytes) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """One N-Triples term as a pyoxigraph term."""
-    (quad,) = ox.parse(b"<urn:s> <urn:p> " + term + b" .\n", format=ox.RdfFormat.N_TRIPLES)
-    term_object: ox.NamedNode | ox.BlankNode | ox.Literal = quad.object
-    return term_object
 
 
 def to_csv(snapshot: Snapshot) -> bytes:
     """One row per concept of the snapshot."""
-    writer = CsvWriter()
-    for subject, description in snapshot.descriptions():
-        writer.add(subject, description)
-    return writer.finish()
+    with collector_paused():
+        writer = CsvWriter(declared_languages(snapshot.store))
+        for subject, description in snapshot.descriptions():
+            writer.add(subject, description)
+        return writer.finish()
