@@ -95,5 +95,8 @@ def canonical_ntriples(store: ox.Store) -> bytes:
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     lines = [line for line in data.split(b"\n") if line and not line.startswith(_NOT_EXPORTED)]
     del data  # free the unsorted copy before the sorted one is joined
+    if not lines:
+        return b""
     lines.sort()
-    return b"\n".join(lines) + b"\n" if lines else b""
+    lines.append(b"")  # so that the join ends the last line, without copying the result again
+    return b"\n".join(lines)

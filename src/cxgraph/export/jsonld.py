@@ -170,7 +170,8 @@ class _Survey:
             else:
                 for o in objects:
                     self._count(p, o)
-            if subject[0] == BLANK:
+        if subject[0] == BLANK:
+            for p, objects in description.items():
                 self.outgoing[subject] += len(objects)
                 if p in (_FIRST_TERM, _REST_TERM):
                     self.cells[subject][p] = objects[-1]
@@ -336,19 +337,25 @@ class _Renderer:
         """The subject's JSON object: its id, its types, then its other predicates in order."""
         refs, slots = self.refs, self.slots
         parts = [b'"id": ' + refs[subject]]
+        append = parts.append
         for p, objects in description.items():
             key, mode = slots[p]
             if mode is _REF:
                 if len(objects) == 1:
-                    parts.append(key + refs[objects[0]])
+                    append(key + refs[objects[0]])
                 else:
-                    parts.append(key + b"[" + b", ".join(map(refs.__getitem__, objects)) + b"]")
+                    append(key + b"[" + b", ".join(map(refs.__getitem__, objects)) + b"]")
             elif mode is _LANGUAGE:
-                parts.append(key + _language_map(objects))
+                if len(objects) == 1 and b"\\" not in objects[0]:  # the usual case, spelt out
+                    term = objects[0]
+                    cut = term.rindex(b'"') + 1
+                    append(key + b'{"' + term[cut + 1 :] + b'": ' + term[:cut] + b"}")
+                else:
+                    append(key + _language_map(objects))
             elif mode is _TYPES:
                 parts.insert(1, key + _one_or_many(list(map(refs.__getitem__, objects))))
             else:
-                parts.append(key + self.values(mode, objects))
+                append(key + self.values(mode, objects))
         return b"{" + b", ".join(parts) + b"}"
 
     def values(self, mode: str, objects: list[bytes]) -> bytes:
@@ -380,11 +387,6 @@ class _Renderer:
 
 def _language_map(objects: list[bytes]) -> bytes:
     """Tagged literals as a language map, languages in order (``{"en": "Agent", "es": "Agente"}``)."""
-    if len(objects) == 1:  # the usual case, spelt out for speed
-        term = objects[0]
-        cut = term.rindex(b'"') + 1
-        text = term[:cut] if b"\\" not in term else json_string(term[:cut])
-        return b'{"' + term[cut + 1 :] + b'": ' + text + b"}"
     by_lang: dict[bytes, list[bytes]] = {}
     for o in objects:
         quoted, suffix = literal_parts(o)

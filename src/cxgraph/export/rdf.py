@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
@@ -16,19 +18,18 @@ def to_turtle(snapshot: Snapshot) -> bytes:
     return _paragraphs(data)
 
 
+#: The end of a line that ends a statement, where the next line starts another one.
+_STATEMENT_END = re.compile(rb"\.([ \t\r\v\f]*\n)(?=[\s\S])(?!\t|@prefix|PREFIX)")
+
+
 def _paragraphs(turtle: bytes) -> bytes:
     """Put a blank line between statements, for people reading the file.
 
     Oxigraph writes each statement's continuation lines indented with a tab and escapes line
-    breaks inside literals, so an unindented line always starts a new statement.
+    breaks inside literals, so an unindented line (other than a prefix declaration) that
+    follows a line ending in ``.`` always starts a new statement.
     """
-    out: list[bytes] = []
-    for line in turtle.splitlines(keepends=True):
-        starts_statement = not line.startswith((b"\t", b"@prefix", b"PREFIX"))
-        if starts_statement and out and out[-1].rstrip().endswith(b"."):
-            out.append(b"\n")
-        out.append(line)
-    return b"".join(out)
+    return _STATEMENT_END.sub(rb".\1\n", turtle)
 
 
 def to_ntriples(snapshot: Snapshot) -> bytes:
