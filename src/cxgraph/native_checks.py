@@ -19,6 +19,7 @@ error (such a value never matches a language test), and text is lower-cased as `
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
@@ -47,6 +48,7 @@ _STRAY_SPACE = re.compile(f"^{_SPACE}|{_SPACE}\\Z|{_SPACE}{_SPACE}")
 _PLURAL_S = re.compile(r"([a-z])s( |\Z)")
 _UP_TO_SLASH = re.compile(r"^.*/")
 _FIRST = itemgetter(0)
+_NOTHING = object()
 _SECOND = itemgetter(1)
 
 
@@ -55,7 +57,8 @@ class Reading:
 
     ``Reading(store)`` reads nothing yet; every method fetches what it needs the first time and
     answers later calls from memory. The store must not change while a reading is in use.
-    Resources are held as :data:`Key` strings, which Python hashes once and compares fast.
+    Resources are held as :data:`Key` strings, which Python hashes once and compares fast, each
+    interned so that a resource read under several properties is one string in memory.
     """
 
     def __init__(self, store: ox.Store) -> None:
@@ -94,14 +97,14 @@ class Reading:
         """Every (subject, object) of ``predicate`` in the default graph."""
         found = self._pairs.get(predicate)
         if found is None:
-            key, iri, literal = self._key, _IRI, _LITERAL
+            key, iri, literal, one = self._key, _IRI, _LITERAL, sys.intern
             found = self._pairs[predicate] = []
             add = found.append
             for q in self._quads(predicate):
                 subject, value = q.subject, q.object
                 add((
-                    subject.value if type(subject) is iri else key(subject),
-                    value.value if type(value) is iri else value if type(value) is literal else key(value),  # type: ignore[arg-type]
+                    one(subject.value) if type(subject) is iri else key(subject),
+                    one(value.value) if type(value) is iri else value if type(value) is literal else key(value),  # type: ignore[arg-type]
                 ))
         return found
 
@@ -134,20 +137,24 @@ class Reading:
         return [] if value is None else [value]
 
     def subjects(self, *predicates: str) -> set[Key]:
-        """The resources that have at least one of ``predicates``."""
+        """The resources that have at least one of ``predicates`` (read with their objects)."""
         found: set[Key] = set()
         for predicate in predicates:
             known = self._subjects.get(predicate)
             if known is None:
-                pairs = self._pairs.get(predicate)
-                if pairs is None:
-                    key, iri = self._key, _IRI
-                    known = {s.value if type(s := q.subject) is iri else key(s) for q in self._quads(predicate)}
-                else:
-                    known = {subject for subject, _ in pairs}
-                self._subjects[predicate] = known
+                known = self._subjects[predicate] = {subject for subject, _ in self.pairs(predicate)}
             found |= known
         return found
+
+    def holders(self, predicate: str) -> set[Key]:
+        """The resources that have ``predicate``, read without its objects (for a property whose
+        objects no check needs)."""
+        known = self._subjects.get(predicate)
+        if known is None:
+            key, iri, one = self._key, _IRI, sys.intern
+            known = {one(s.value) if type(s := q.subject) is iri else key(s) for q in self._quads(predicate)}
+            self._subjects[predicate] = known
+        return known
 
     def languages(self, predicate: str) -> dict[str, list[tuple[Key, ox.Literal]]]:
         """The literal (subject, object) pairs of ``predicate`` by language tag (``""``: none)."""
@@ -179,9 +186,9 @@ class Reading:
         for cls in classes:
             known = self._typed.get(cls)
             if known is None:
-                key, iri = self._key, _IRI
+                key, iri, one = self._key, _IRI, sys.intern
                 quads = self.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(cls), _DEFAULT)
-                known = self._typed[cls] = {s.value if type(s := q.subject) is iri else key(s) for q in quads}
+                known = self._typed[cls] = {one(s.value) if type(s := q.subject) is iri else key(s) for q in quads}
             found |= known
         return found
 
@@ -325,7 +332,7 @@ def concept_without_provenance(source: ox.Store | Reading) -> Rows:
     concepts = r.typed(SKOS + "Concept")
     collections = r.typed(SKOS + "Collection", SKOS + "OrderedCollection")
     candidates = r.typed(CX + "Candidate")
-    derived = r.subjects(PROV + "wasDerivedFrom")
+    derived = r.holders(PROV + "wasDerivedFrom")
     rows: Rows = []
     made = r.subjects(DCT + "creator") & r.subjects(SKOS + "historyNote")
     rows += _rows(
@@ -676,19 +683,15 @@ def preflabel_not_unique_per_language(source: ox.Store | Reading) -> Rows:
 
 def label_kinds_overlap(source: ox.Store | Reading) -> Rows:
     r = _reading(source)
-    # Compared first by subject and text (strings, which hash fast), then as terms.
-    texts = {
-        name: {(f, value.value if type(value) is _LITERAL else value) for f, value in r.pairs(SKOS + name)}
-        for name in _LABELS
-    }
     rows: Rows = []
     for p, q in (("prefLabel", "altLabel"), ("prefLabel", "hiddenLabel"), ("altLabel", "hiddenLabel")):
-        for f, _ in texts[p] & texts[q]:
-            others = r.values(f, SKOS + q)
-            for label in r.values(f, SKOS + p):
-                if label in others:
-                    shown = _str(label)
-                    rows.append((f, "" if shown is None else f'"{shown}" is both its {p} and its {q}; keep one'))
+        one, many = r.grouped(SKOS + p)
+        for f, label in r.pairs(SKOS + q):
+            several = many.get(f)
+            if (label not in several) if several is not None else (one.get(f, _NOTHING) != label):
+                continue
+            shown = _str(label)
+            rows.append((f, "" if shown is None else f'"{shown}" is both its {p} and its {q}; keep one'))
     return rows
 
 
