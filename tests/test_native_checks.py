@@ -5,17 +5,19 @@ of every such check planted in it, among them the corners where SPARQL's rules d
 nodes (whose ``STR`` is an error), resources used as labels, ``owl:deprecated`` written as
 ``"1"^^xsd:boolean``, ``"true"`` or ``false``, labels in two languages or two cases, acronyms,
 plurals, cycles of one, two and three concepts, and languages declared partial, in upper case or
-as an ISO 639 IRI.
+as an ISO 639 IRI. Two hundred small stores of random triples over the same properties follow.
 """
 
 from __future__ import annotations
 
+import random
 import re
 
 import pyoxigraph as ox
 import pytest
 
 from cxgraph.checks import run_checks
+from cxgraph.namespaces import RDF, XSD
 from cxgraph.native_checks import NATIVE_CHECKS, Reading
 from cxgraph.pipeline import complete_store
 from cxgraph.query import read_named_query, run_query
@@ -205,3 +207,64 @@ def test_planted_corners_are_reported_as_the_queries_report_them(planted: ox.Sto
     assert ("deprecated-concept-in-use", cxg + "p-old4") not in found
     shared = [v.message for v in report.violations if v.check == "label-on-two-concepts"]
     assert any("p-old4" in message for message in shared) and not any("p-old3" in message for message in shared)
+
+
+def _random_store(seed: int) -> ox.Store:
+    """A small store of random triples over the properties the checks read, corners included."""
+    rng = random.Random(seed)
+    iri = ox.NamedNode
+    skos, cx, xsd = "http://www.w3.org/2004/02/skos/core#", "https://w3id.org/cxgraph/ontology#", XSD
+    dct, owl = "http://purl.org/dc/terms/", "http://www.w3.org/2002/07/owl#"
+    nodes: list[ox.NamedNode | ox.BlankNode] = [iri(f"https://w3id.org/cxgraph/n{i}") for i in range(rng.randint(1, 8))]
+    nodes += [ox.BlankNode("b0"), iri("https://w3id.org/cxgraph/customer-service-metric"), iri("HTTP://UPPER/x")]
+    words = ["Survey", "survey", "Surveys", "SURVEY", "Surveyes", "Key Performance Indicator", "Key performance indicators",
+             "Keys Performance Indicator", " Lead", "tail ", "a  b", "", "x\u00a0", "\u2003y", "ok\x1c", "buses", "bus", "İS"]
+
+    def literal() -> ox.Literal:
+        roll = rng.random()
+        if roll < 0.08:
+            return ox.Literal(rng.choice(["1", "01"]), datatype=iri(xsd + "integer"))
+        language = rng.choice(["en", "fr", "en-gb", "EN", "de", "xx", "", ""])
+        return ox.Literal(rng.choice(words), language=language) if language else ox.Literal(rng.choice(words))
+
+    store = ox.Store()
+
+    def add(subject: ox.NamedNode | ox.BlankNode, predicate: str, value: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        store.add(ox.Quad(subject, iri(predicate), value, ox.DefaultGraph()))
+
+    classes = [skos + "Concept"] * 5 + [cx + "Candidate", skos + "Collection", skos + "OrderedCollection",
+                                        skos + "ConceptScheme", cx + "MetricGroup"]
+    for _ in range(rng.randint(3, 25)):
+        add(rng.choice(nodes), RDF + "type", iri(rng.choice(classes)))
+    links = [skos + p for p in ("broader", "narrower", "related", "topConceptOf", "inScheme", "member", "memberList")]
+    links += [dct + "isReplacedBy", "http://www.w3.org/ns/prov#wasDerivedFrom", dct + "creator", cx + "unit",
+              "http://www.w3.org/2000/01/rdf-schema#isDefinedBy", cx + "direction"]
+    for _ in range(rng.randint(3, 40)):
+        add(rng.choice(nodes), rng.choice(links), rng.choice(nodes) if rng.random() > 0.05 else literal())
+    texts = [skos + p for p in ("prefLabel", "altLabel", "hiddenLabel", "definition", "scopeNote", "historyNote")]
+    texts += [cx + "acronym", dct + "created", dct + "provenance"]
+    for _ in range(rng.randint(3, 40)):
+        add(rng.choice(nodes), rng.choice(texts), literal() if rng.random() > 0.06 else rng.choice(nodes))
+    for _ in range(rng.randint(0, 8)):  # the same label again, elsewhere
+        add(rng.choice(nodes), rng.choice(texts[:4]), rng.choice(list(store)).object)  # type: ignore[arg-type]
+    deprecated = [ox.Literal(v, datatype=iri(xsd + "boolean")) for v in ("true", "1", "false")] + [ox.Literal("true")]
+    for _ in range(rng.randint(0, 4)):
+        add(rng.choice(nodes), owl + "deprecated", rng.choice(deprecated))
+    languages = [ox.Literal("en", datatype=iri(xsd + "language")), ox.Literal("FR"), ox.Literal("en-GB"),
+                 iri("http://id.loc.gov/vocabulary/iso639-1/de"), ox.BlankNode("language"), ox.Literal("es", language="en")]
+    for _ in range(rng.randint(0, 4)):
+        add(rng.choice(nodes), rng.choice([dct + "language", dct + "language", cx + "partialLanguage"]), rng.choice(languages))
+    if rng.random() < 0.3:
+        parent = rng.choice(nodes)
+        for i in range(rng.randint(24, 28)):
+            add(iri(f"https://w3id.org/cxgraph/kid{i}"), skos + "broader", parent)
+    return store
+
+
+def test_native_checks_equal_their_queries_on_random_stores() -> None:
+    for seed in range(200):
+        store = _random_store(seed)
+        reading = Reading(store)
+        for name, check in sorted(NATIVE_CHECKS.items()):
+            found = _comparable(name, set(check(reading)))
+            assert found == _comparable(name, _sparql(store, name)), f"{name} differs on random store {seed}"
