@@ -75,3 +75,11 @@ def test_tricky_labels_survive_the_json_ld_and_csv_exports() -> None:
 
     (row,) = csv.DictReader(io.StringIO(to_csv(snapshot).decode("utf-8")))
     assert row["altLabels"] == " | ".join(sorted(TRICKY))
+
+
+def test_describe_reads_the_same_in_chunks_of_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = b"".join(f'<urn:s{i // 3}> <urn:p{i % 2}> "{"long " * (i % 7)}{i}" .\n'.encode() for i in range(60))
+    whole = list(describe(data))
+    for size in (1, 7, 64, 100):
+        monkeypatch.setattr("cxgraph.export.ntriples._CHUNK", size)
+        assert list(describe(data)) == whole

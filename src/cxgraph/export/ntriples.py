@@ -53,7 +53,7 @@ def _chunks(ntriples: bytes) -> Iterator[list[bytes]]:
     while start < end:
         stop = ntriples.rfind(b"\n", start, start + _CHUNK) + 1
         if stop <= start:  # one line longer than a chunk
-            stop = ntriples.index(b"\n", start + _CHUNK) + 1
+            stop = ntriples.find(b"\n", start + _CHUNK) + 1 or end
         yield ntriples[start : stop - len(_LINE_END)].split(_LINE_END)
         start = stop
 
@@ -61,14 +61,19 @@ def _chunks(ntriples: bytes) -> Iterator[list[bytes]]:
 def describe(ntriples: bytes) -> Iterator[tuple[bytes, Description]]:
     """Each subject of sorted N-Triples with its predicates and their objects, as written.
 
-    The lines are split and grouped by Python's C-level tools (``bytes.split``, ``groupby``);
-    only one chunk of lines is held at a time.
+    The lines are split and grouped by subject with Python's C-level tools (``bytes.split``,
+    ``groupby``); only one chunk of lines is held at a time.
     """
     lines = chain.from_iterable(_chunks(ntriples))
     rows = map(bytes.split, lines, repeat(b" "), repeat(2))
-    objects = itemgetter(2)
     for subject, triples in groupby(rows, itemgetter(0)):
-        yield subject, {p: list(map(objects, pairs)) for p, pairs in groupby(triples, itemgetter(1))}
+        description: Description = {}
+        for _, p, o in triples:
+            if p in description:
+                description[p].append(o)
+            else:
+                description[p] = [o]
+        yield subject, description
 
 
 def is_literal(term: bytes) -> bool:
