@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from ..languages import Languages, declared_languages
 from ..namespaces import DCT, RDF, SKOS
-from .ntriples import BLANK, IRI, LITERAL, Description, collector_paused, iri_of, literal_parts, literal_text
+from .ntriples import BLANK, IRI, LITERAL, Description, collector_paused, literal_parts, literal_text
 from .snapshot import Snapshot
 
 __all__ = ["CSV_COLUMNS", "CsvWriter", "csv_columns", "to_csv"]
@@ -25,7 +25,7 @@ __all__ = ["CSV_COLUMNS", "CsvWriter", "csv_columns", "to_csv"]
 CSV_COLUMNS = ("iri", "prefLabel", "altLabels", "definition", "broader", "related", "sources")
 #: The columns one language adds, in order.
 LANGUAGE_COLUMNS = ("prefLabel", "altLabels", "definition")
-_SEPARATOR = " | "
+_SEPARATOR = b" | "
 _TYPE = f"<{RDF}type>".encode()
 _CONCEPT = f"<{SKOS}Concept>".encode()
 #: Predicates, as N-Triples terms, → their columns.
@@ -61,8 +61,7 @@ class CsvWriter:
         self._links = {p: position[column] for p, column in _LINKS.items()}
         #: predicate → what follows a literal's quotes (b"@es", b"") → output column, or None.
         self._text = {p: _TextColumns(self._slot, column, position) for p, column in _TEXT.items()}
-        self._rows: list[tuple[str, list[str]]] = []
-        self._iris = _Iris()
+        self._rows: list[list[bytes]] = []
 
     def _slot(self, column: str, tag: str, position: dict[str, int]) -> int | None:
         """The output column of a value of ``column`` in ``tag`` (``None``: not shown)."""
@@ -76,22 +75,23 @@ class CsvWriter:
     def add(self, subject: bytes, description: Description) -> None:
         """Take in one subject: a row if it is a concept."""
         if subject[0] != BLANK and _CONCEPT in description.get(_TYPE, ()):
-            self._rows.append((self._iris[subject], self._row(subject, description)))
+            self._rows.append(self._row(subject, description))
 
-    def _row(self, subject: bytes, description: Description) -> list[str]:
-        """The concept's cells; several values in one cell are sorted and joined with " | "."""
-        cells: dict[int, list[str]] = {}
-        iris = self._iris
+    def _row(self, subject: bytes, description: Description) -> list[bytes]:
+        """The concept's cells as UTF-8 text; several values in one cell are sorted and joined with " | ".
+
+        The cells stay bytes (UTF-8 orders text as its characters do): most values are copied
+        from the N-Triples as they are, and never decoded.
+        """
+        row = [b""] * len(self._columns)
+        row[0] = subject[1:-1]
         for p, index in self._links.items():
             objects = description.get(p)
             if not objects:
                 continue
-            if objects[0][0] == IRI == objects[-1][0]:  # sorted: nothing but IRIs in between
-                cells[index] = list(map(iris.__getitem__, objects))
-            else:
-                values = [iris[o] if o[0] == IRI else _text(o) for o in objects if o[0] != BLANK]
-                if values:
-                    cells[index] = values
+            values = [o[1:-1] if o[0] == IRI else _text(o) for o in objects if o[0] != BLANK]
+            row[index] = _SEPARATOR.join(sorted(set(values))) if len(values) > 1 else b"".join(values)
+        texts: dict[int, list[bytes]] = {}
         for p, columns in self._text.items():
             for o in description.get(p, ()):
                 if o[0] != LITERAL:
@@ -99,42 +99,37 @@ class CsvWriter:
                 cut = o.rindex(b'"')
                 slot = columns[o[cut + 1 :]]
                 if slot is not None:
-                    text = o[1:cut].decode() if b"\\" not in o else literal_text(o[: cut + 1])
-                    cells.setdefault(slot, []).append(text)
-        row = [""] * len(self._columns)
-        row[0] = iris[subject]
-        for index, values in cells.items():
-            row[index] = values[0] if len(values) == 1 else _SEPARATOR.join(sorted(set(values)))
+                    text = o[1:cut] if b"\\" not in o else literal_text(o[: cut + 1]).encode()
+                    texts.setdefault(slot, []).append(text)
+        for slot, values in texts.items():
+            row[slot] = values[0] if len(values) == 1 else _SEPARATOR.join(sorted(set(values)))
         return row
 
     def finish(self) -> bytes:
         """The table: a header, then the concepts in IRI order."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(self._columns)
+        lines = [_csv_line(self._columns)]
         commas = len(self._columns) - 1
-        for _, row in sorted(self._rows, key=itemgetter(0)):
-            line = ",".join(row)
+        for row in sorted(self._rows, key=itemgetter(0)):
+            line = b",".join(row)
             # The csv module quotes a field only for a comma, a quote or a line break in it;
             # most rows have none, and are written as they are.
-            if line.count(",") == commas and '"' not in line and "\n" not in line and "\r" not in line:
-                buffer.write(line + "\n")
+            if line.count(b",") == commas and b'"' not in line and b"\n" not in line and b"\r" not in line:
+                lines.append(line + b"\n")
             else:
-                writer.writerow(row)
+                lines.append(_csv_line([cell.decode() for cell in row]))
         self._rows.clear()
-        return buffer.getvalue().encode("utf-8")
+        return b"".join(lines)
 
 
-def _text(literal: bytes) -> str:
-    return literal_text(literal_parts(literal)[0])
+def _csv_line(fields: list[str]) -> bytes:
+    """One row as Python's csv module writes it (quoted where needed), in UTF-8."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(fields)
+    return buffer.getvalue().encode("utf-8")
 
 
-class _Iris(dict[bytes, str]):
-    """N-Triples ``<iri>`` term → the IRI, decoded once however many rows link to it."""
-
-    def __missing__(self, term: bytes) -> str:
-        self[term] = iri = iri_of(term)
-        return iri
+def _text(literal: bytes) -> bytes:
+    return literal_text(literal_parts(literal)[0]).encode()
 
 
 class _TextColumns(dict[bytes, "int | None"]):
