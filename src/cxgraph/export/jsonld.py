@@ -7,12 +7,13 @@ ordered collections are JSON arrays. The context is derived from the triples, so
 always reads back to exactly the triples it was written from; it is embedded in the document
 (no remote context to fetch) and also written on its own as ``context.jsonld``.
 
-The document is written from the snapshot's N-Triples lines in two passes (see
-:mod:`cxgraph.export.ntriples`): the first learns what kinds of value each predicate takes,
-which decides the context; the second writes one node per line. Literals are copied into the
-JSON as they are spelled in N-Triples wherever the two spellings agree, and each IRI is
-compacted once however often it occurs, so large vocabularies are written quickly. One node
-per line also makes the file easy to diff and to grep.
+The document is written from the snapshot's N-Triples lines (see :mod:`cxgraph.export.ntriples`)
+in one pass: each subject's description is counted (what kinds of value each predicate takes
+decides the context) and kept as bytes, and once every subject has been seen the nodes are
+written, one per line. Literals are copied into the JSON as they are spelled in N-Triples
+wherever the two spellings agree, and each IRI is compacted once however often it occurs, so
+large vocabularies are written quickly. One node per line also makes the file easy to diff and
+to grep.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -283,12 +283,8 @@ class _References(dict[bytes, bytes]):
         return encoded
 
 
-def _array(values: Iterable[bytes]) -> bytes:
-    return b"[" + b", ".join(values) + b"]"
-
-
 def _one_or_many(values: list[bytes]) -> bytes:
-    return values[0] if len(values) == 1 else _array(values)
+    return values[0] if len(values) == 1 else b"[" + b", ".join(values) + b"]"
 
 
 def _literal_object(term: bytes) -> bytes:
