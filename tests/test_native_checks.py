@@ -242,11 +242,19 @@ def _random_store(seed: int) -> ox.Store:
     for _ in range(rng.randint(3, 40)):
         add(rng.choice(nodes), rng.choice(links), rng.choice(nodes) if rng.random() > 0.05 else literal())
     texts = [skos + p for p in ("prefLabel", "altLabel", "hiddenLabel", "definition", "scopeNote", "historyNote")]
-    texts += [cx + "acronym", dct + "created", dct + "provenance"]
+    texts += [cx + "acronym", dct + "created", dct + "provenance", skos + "notation", skos + "notation"]
     for _ in range(rng.randint(3, 40)):
         add(rng.choice(nodes), rng.choice(texts), literal() if rng.random() > 0.06 else rng.choice(nodes))
     for _ in range(rng.randint(0, 8)):  # the same label again, elsewhere
         add(rng.choice(nodes), rng.choice(texts[:4]), rng.choice(list(store)).object)  # type: ignore[arg-type]
+    labelled = [q for q in store if q.predicate.value in texts[:2] and isinstance(q.object, ox.Literal)]
+    for _ in range(rng.randint(0, 4) if labelled else 0):  # a variant of a label on the same resource
+        quad = rng.choice(labelled)
+        text = quad.object.value  # type: ignore[union-attr]
+        variant = rng.choice([text.upper(), text.lower(), text + "s", text + "es", text.replace(" ", "s ", 1)])
+        language = quad.object.language  # type: ignore[union-attr]
+        add(quad.subject, rng.choice([skos + "altLabel", cx + "acronym"]),  # type: ignore[arg-type]
+            ox.Literal(variant, language=language) if language else ox.Literal(variant))
     deprecated = [ox.Literal(v, datatype=iri(xsd + "boolean")) for v in ("true", "1", "false")] + [ox.Literal("true")]
     for _ in range(rng.randint(0, 4)):
         add(rng.choice(nodes), owl + "deprecated", rng.choice(deprecated))
@@ -254,6 +262,9 @@ def _random_store(seed: int) -> ox.Store:
                  iri("http://id.loc.gov/vocabulary/iso639-1/de"), ox.BlankNode("language"), ox.Literal("es", language="en")]
     for _ in range(rng.randint(0, 4)):
         add(rng.choice(nodes), rng.choice([dct + "language", dct + "language", cx + "partialLanguage"]), rng.choice(languages))
+    for node in nodes:
+        if rng.random() < 0.4:
+            add(node, skos + "inScheme", rng.choice(nodes[-3:]))
     if rng.random() < 0.3:
         parent = rng.choice(nodes)
         for i in range(rng.randint(24, 28)):

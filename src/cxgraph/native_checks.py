@@ -433,6 +433,28 @@ def metric_without_facts(source: ox.Store | Reading) -> Rows:
     return rows
 
 
+def notation_shared(source: ox.Store | Reading) -> Rows:
+    """Two resources of one scheme with the same notation (text and datatype), reported on the first."""
+    r = _reading(source)
+    holders: dict[tuple[str, str], set[Key]] = {}
+    for f, notation in r.pairs(SKOS + "notation"):
+        if type(notation) is _LITERAL and _str(f) is not None:
+            holders.setdefault((notation.value, notation.datatype.value), set()).add(f)
+    rows: Rows = []
+    for (text, _), sharing in holders.items():
+        if len(sharing) < 2:
+            continue
+        ordered = sorted(sharing)
+        for i, focus in enumerate(ordered):
+            schemes = set(r.values(focus, SKOS + "inScheme"))
+            if not schemes:
+                continue
+            for other in ordered[i + 1:]:
+                if not schemes.isdisjoint(r.values(other, SKOS + "inScheme")):
+                    rows.append((focus, f'notation "{text}" is also on <{other}>; give each concept its own notation'))
+    return rows
+
+
 # --- checks over the hierarchy -----------------------------------------------------------------
 
 
@@ -813,6 +835,7 @@ NATIVE_CHECKS: dict[str, Callable[[ox.Store | Reading], Rows]] = {
     "link-to-undefined-concept": link_to_undefined_concept,
     "metric-without-facts": metric_without_facts,
     "no-path-to-top-concept": no_path_to_top_concept,
+    "notation-shared": notation_shared,
     "orphan-concept": orphan_concept,
     "preflabel-not-unique-per-language": preflabel_not_unique_per_language,
     "related-and-broader": related_and_broader,
