@@ -66,13 +66,15 @@ def describe(ntriples: bytes) -> Iterator[tuple[bytes, Description]]:
     """
     lines = chain.from_iterable(_chunks(ntriples))
     rows = map(bytes.split, lines, repeat(b" "), repeat(2))
+    # One object per predicate, however many subjects use it: writers may keep descriptions.
+    predicates: dict[bytes, bytes] = {}
     for subject, triples in groupby(rows, itemgetter(0)):
         description: Description = {}
         for _, p, o in triples:
             if p in description:
                 description[p].append(o)
             else:
-                description[p] = [o]
+                description[predicates.setdefault(p, p)] = [o]
         yield subject, description
 
 
