@@ -225,7 +225,7 @@ def _str(value: Value) -> str | None:
     """SPARQL ``STR``: ``None`` where it is an error (a blank node, a quoted triple)."""
     if isinstance(value, ox.Literal):
         return value.value
-    if value.startswith(("_:", "<<")):
+    if value.startswith(("_:", "<")):  # a blank node, a quoted triple
         return None
     return value
 
@@ -312,18 +312,11 @@ def link_to_undefined_concept(source: ox.Store | Reading) -> Rows:
 def concept_fan_out(source: ox.Store | Reading) -> Rows:
     r = _reading(source)
     concepts = r.typed(SKOS + "Concept")
-    counts = Counter(parent for parent in map(_SECOND, r.pairs(SKOS + "broader")))
-    busy = [f for f, n in counts.items() if n > 25 and f in concepts]
-    if not busy:
-        return []
-    below: dict[Value, set[Key]] = {f: set() for f in busy}
-    for child, parent in r.pairs(SKOS + "broader"):
-        if parent in below:
-            below[parent].add(child)
+    # Each (narrower, broader) pair is one triple, so counting pairs counts distinct narrower concepts.
     return [
-        (f, f"has {len(n)} direct narrower concepts (at most 25); group them under intermediate concepts")  # type: ignore[misc]
-        for f, n in below.items()
-        if len(n) > 25
+        (f, f"has {n} direct narrower concepts (at most 25); group them under intermediate concepts")
+        for f, n in Counter(map(_SECOND, r.pairs(SKOS + "broader"))).items()
+        if n > 25 and isinstance(f, str) and f in concepts
     ]
 
 
