@@ -53,20 +53,20 @@ def render_exports(
     step("cxgraph.ttl")
     sink("cxgraph.ttl", to_turtle(snapshot))
     step("cxgraph.jsonld and cxgraph.csv")
-    # One pass over the subjects feeds both writers.
+    # One pass over the subjects feeds both writers; the JSON-LD writer keeps every subject's
+    # description until the end, which the paused cycle collector need not keep re-examining.
     with collector_paused():
         jsonld_writer, csv_writer = JsonLdWriter(), CsvWriter(declared_languages(snapshot.store))
         for subject, description in snapshot.descriptions():
             jsonld_writer.add(subject, description)
             csv_writer.add(subject, description)
         jsonld = jsonld_writer.finish()
-        table = csv_writer.finish()
-        del jsonld_writer, csv_writer
+        del jsonld_writer
     sink("cxgraph.jsonld", jsonld.document)
     sink("context.jsonld", jsonld.context)
     del jsonld
-    sink("cxgraph.csv", table)
-    del table
+    sink("cxgraph.csv", csv_writer.finish())
+    del csv_writer
     step("cxgraph.nt")
     sink("cxgraph.nt", to_ntriples(snapshot))
     step("cxgraph.rdf")
