@@ -101,7 +101,7 @@ def build(
     from .atomic import StagedFiles, recover_folder
     from .background import in_background
     from .checks import CheckRun
-    from .export import render_exports, take_snapshot
+    from .export import ExportRendering, take_snapshot
     from .pipeline import complete
     from .vocab import load_vocabulary
 
@@ -115,28 +115,34 @@ def build(
         say(f"loaded {len(vocabulary):,} triples from {len(vocabulary.files)} files")
         complete_graph = complete(vocabulary)
         say(f"inferred {complete_graph.entailed:,} SKOS triples")
-        # The SPARQL checks run in a second thread while this one renders (Oxigraph evaluates
-        # without holding the interpreter lock); the checks computed in Python run here after
-        # the exports. Nothing appears until both are done.
+        # Three things run at once, and nothing appears until all are done: the SPARQL checks in a
+        # second thread (Oxigraph evaluates without holding the interpreter lock), Turtle and
+        # RDF/XML in a second process reading the N-Triples file, and here the checks computed
+        # in Python, then JSON-LD and CSV.
         checks = CheckRun(complete_graph.store)
         checking = in_background(checks.sparql)
+        rendering: ExportRendering | None = None
         try:
             snapshot = take_snapshot(complete_graph.store)
-            render_exports(
+            rendering = ExportRendering(
                 snapshot,
                 staged.add,
                 progress=lambda name: say(f"rendering {name}"),
                 extra_files=("cxgraph.html",) if view else (),
                 base_url=base_url,
+                reserve=staged.reserve,
             )
+            rendering.start()
+            say("running the checks computed in Python")
+            native = checks.native()
+            rendering.finish()
+            rendering = None
             del snapshot
             if view:
                 from .view import render_view
 
                 say("rendering cxgraph.html")
                 staged.add("cxgraph.html", render_view(complete_graph.store))
-            say("running the checks computed in Python")
-            native = checks.native()
             report = checks.report(checking.result(), native)
             say(f"ran {len(report.checks)} checks")
             if not report.ok:
@@ -144,6 +150,8 @@ def build(
                 raise ChecksFailed(report, "the vocabulary fails its checks; no exports were written")
             written = staged.commit()
         except BaseException:
+            if rendering is not None:
+                rendering.stop()
             staged.discard()
             raise
     except OSError as exc:

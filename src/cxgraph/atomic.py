@@ -390,6 +390,16 @@ class StagedFiles:
             os.fsync(handle.fileno())
         self._names.append(name)
 
+    def reserve(self, name: str) -> Path:
+        """The staged path of the file ``name``, for a writer of its own (another process).
+
+        The file counts as added: it must exist by the time of :meth:`commit`.
+        """
+        path = self._staging() / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._names.append(name)
+        return path
+
     def _carry_over(self, folder: Path) -> None:
         """Copy the target folder's entries that this set does not replace into ``folder``."""
         if not self.keep_others or not self._real.is_dir():

@@ -1,15 +1,23 @@
-"""Turtle, N-Triples and RDF/XML, written by Oxigraph's serialisers from the snapshot."""
+"""Turtle, N-Triples and RDF/XML, written by Oxigraph's serialisers from the snapshot.
+
+Each renderer also has a form that reads the snapshot from the N-Triples file it is written
+to (:func:`turtle_from_file`, :func:`rdfxml_from_file`), for a second process that renders
+them while the build process goes on with other work (:mod:`cxgraph.export.side`).
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from .snapshot import Snapshot
 
-__all__ = ["to_ntriples", "to_rdfxml", "to_turtle"]
+__all__ = ["rdfxml_from_file", "to_ntriples", "to_rdfxml", "to_turtle", "turtle_from_file"]
 
 
 def to_turtle(snapshot: Snapshot) -> bytes:
@@ -41,3 +49,31 @@ def to_rdfxml(snapshot: Snapshot) -> bytes:
     """RDF/XML, the format Protégé and VocBench import most readily."""
     data = ox.serialize(snapshot.triples(), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b""
     return data
+
+
+def _triples_of_file(ntriples: Path) -> Iterator[ox.Triple]:
+    return (quad.triple for quad in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES))
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def turtle_from_file(ntriples: Path, out: Path) -> None:
+    """Write to ``out`` what :func:`to_turtle` gives for the snapshot in the file ``ntriples``."""
+    data = ox.serialize(_triples_of_file(ntriples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    _write(out, _paragraphs(data))
+
+
+def rdfxml_from_file(ntriples: Path, out: Path) -> None:
+    """Write to ``out`` what :func:`to_rdfxml` gives for the snapshot in the file ``ntriples``.
+
+    The document is streamed to the file as it is serialised, never held in memory.
+    """
+    with open(out, "wb") as handle:
+        ox.serialize(_triples_of_file(ntriples), handle, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+        handle.flush()
+        os.fsync(handle.fileno())
