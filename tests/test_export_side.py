@@ -1,4 +1,4 @@
-"""Turtle and RDF/XML rendered by a second process: the same bytes, and failures reported."""
+"""The exports rendered by a second process: the same bytes, and failures reported."""
 
 from __future__ import annotations
 
@@ -10,38 +10,41 @@ import pytest
 import cxgraph
 from cxgraph import export
 from cxgraph.errors import UsageError
-from cxgraph.export import take_snapshot
-from cxgraph.export.rdf import to_rdfxml, to_turtle
-from cxgraph.export.side import SideRendering, main
+from cxgraph.export import render_exports, take_snapshot
+from cxgraph.export.side import SIDE_FILES, SideRendering, main
+from cxgraph.languages import declared_languages
 
 
 def test_the_second_process_writes_what_the_build_process_would(store: ox.Store, tmp_path: Path) -> None:
     snapshot = take_snapshot(store)
+    here: dict[str, bytes] = {}
+    render_exports(snapshot, here.__setitem__)
     source = tmp_path / "cxgraph.nt"
     source.write_bytes(snapshot.ntriples)
-    side = SideRendering(source, {"turtle": tmp_path / "cxgraph.ttl", "rdfxml": tmp_path / "cxgraph.rdf"})
+    side = SideRendering(source, tmp_path, declared_languages(store))
     side.wait()
-    assert (tmp_path / "cxgraph.ttl").read_bytes() == to_turtle(snapshot)
-    assert (tmp_path / "cxgraph.rdf").read_bytes() == to_rdfxml(snapshot)
+    assert len(declared_languages(store).declared) == 5
+    for name in SIDE_FILES:
+        assert (tmp_path / name).read_bytes() == here[name], name
 
 
-def test_a_failure_in_the_second_process_names_its_reason(tmp_path: Path) -> None:
-    side = SideRendering(tmp_path / "missing.nt", {"turtle": tmp_path / "out.ttl"})
+def test_a_failure_in_the_second_process_names_its_reason(store: ox.Store, tmp_path: Path) -> None:
+    side = SideRendering(tmp_path / "missing.nt", tmp_path, declared_languages(store))
     with pytest.raises(OSError, match=r"second process failed: .*missing\.nt"):
         side.wait()
-    assert not (tmp_path / "out.ttl").exists()
+    assert not any(tmp_path.iterdir())
 
 
-def test_an_unknown_format_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(ValueError, match="no renderer for jsonld"):
-        SideRendering(tmp_path / "x.nt", {"jsonld": tmp_path / "x.jsonld"})
-    assert main([str(tmp_path / "x.nt"), "jsonld", str(tmp_path / "x.jsonld")]) == 2
-    assert "unknown format 'jsonld'" in capsys.readouterr().err
+def test_its_command_line_refuses_a_folder_that_is_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "x.nt"
+    source.write_bytes(b"<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    assert main([str(source), str(source)]) == 1
+    assert "cannot write the exports from" in capsys.readouterr().err
 
 
 class _BrokenSide(SideRendering):
-    def __init__(self, ntriples: Path, outputs: dict[str, Path]) -> None:
-        super().__init__(ntriples.with_name("absent.nt"), outputs)
+    def __init__(self, ntriples: Path, folder: Path, languages: object) -> None:
+        super().__init__(ntriples.with_name("absent.nt"), folder, languages)  # type: ignore[arg-type]
 
 
 def test_a_build_whose_second_process_fails_writes_nothing(

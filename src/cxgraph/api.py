@@ -116,9 +116,9 @@ def build(
         complete_graph = complete(vocabulary)
         say(f"inferred {complete_graph.entailed:,} SKOS triples")
         # Three things run at once, and nothing appears until all are done: the SPARQL checks in a
-        # second thread (Oxigraph evaluates without holding the interpreter lock), Turtle and
-        # RDF/XML in a second process reading the N-Triples file, and here the checks computed
-        # in Python, then JSON-LD and CSV.
+        # second thread (Oxigraph evaluates without holding the interpreter lock), the exports
+        # other than N-Triples and VoID in a second process reading the N-Triples file, and here
+        # the checks computed in Python.
         checks = CheckRun(complete_graph.store)
         checking = in_background(checks.sparql)
         rendering: ExportRendering | None = None
@@ -133,11 +133,11 @@ def build(
                 reserve=staged.reserve,
             )
             rendering.start()
+            del snapshot  # the second process reads it from the N-Triples file
             say("running the checks computed in Python")
             native = checks.native()
             rendering.finish()
             rendering = None
-            del snapshot
             if view:
                 from .view import render_view
 

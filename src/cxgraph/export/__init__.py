@@ -13,12 +13,10 @@ from pathlib import Path
 
 from ..atomic import write_bytes_atomic
 from ..languages import declared_languages
-from .jsonld import JsonLdWriter
-from .ntriples import collector_paused
 from .rdf import to_ntriples, to_rdfxml, to_turtle
-from .side import SideRendering
+from .side import SIDE_FILES, SideRendering
 from .snapshot import Snapshot, take_snapshot
-from .spreadsheet import CsvWriter
+from .tables import render_tables
 from .void import to_void
 
 __all__ = ["EXPORT_FILES", "ExportRendering", "Snapshot", "render_exports", "take_snapshot"]
@@ -56,11 +54,12 @@ def render_exports(
 class ExportRendering:
     """The exports of one snapshot, rendered in two steps so other work can run between them.
 
-    :meth:`start` writes the N-Triples file; given ``reserve`` (where a file of a name is to
-    be written, as :meth:`cxgraph.atomic.StagedFiles.reserve` gives it), it also starts a
-    second process rendering Turtle and RDF/XML from that file (:mod:`cxgraph.export.side`),
-    which runs while the caller does other work and :meth:`finish` renders JSON-LD and CSV.
-    Without ``reserve`` every file is rendered here, in :meth:`finish`.
+    :meth:`start` writes the N-Triples file and ``void.ttl``. Given ``reserve`` (where a file
+    of a name is to be written, as :meth:`cxgraph.atomic.StagedFiles.reserve` gives it), it
+    also starts a second process that renders every other file from the N-Triples file
+    (:mod:`cxgraph.export.side`) while the caller does other work, and lets the snapshot go:
+    the caller may drop its own reference too. :meth:`finish` waits for that process; without
+    ``reserve`` it renders the other files here.
     """
 
     def __init__(
@@ -72,7 +71,7 @@ class ExportRendering:
         base_url: str | None = None,
         reserve: Callable[[str], Path] | None = None,
     ) -> None:
-        self.snapshot = snapshot
+        self._snapshot: Snapshot | None = snapshot
         self._sink = sink
         self._progress = progress
         self._extra_files = extra_files
@@ -85,31 +84,40 @@ class ExportRendering:
             self._progress(name)
 
     def start(self) -> None:
-        """Write the N-Triples file and, where it can, start rendering Turtle and RDF/XML beside."""
+        """Write N-Triples and VoID and, where it can, start rendering the rest beside."""
+        snapshot = self._snapshot
+        assert snapshot is not None, "start() is called once"
         self._step("cxgraph.nt")
         if self._reserve is None:
-            self._sink("cxgraph.nt", to_ntriples(self.snapshot))
-            return
-        source = self._reserve("cxgraph.nt")
-        write_bytes_atomic(source, to_ntriples(self.snapshot))
-        self._step("cxgraph.ttl and cxgraph.rdf, in a second process")
-        outputs = {"turtle": self._reserve("cxgraph.ttl"), "rdfxml": self._reserve("cxgraph.rdf")}
-        self._side = SideRendering(source, outputs)
+            self._sink("cxgraph.nt", to_ntriples(snapshot))
+        else:
+            source = self._reserve("cxgraph.nt")
+            write_bytes_atomic(source, to_ntriples(snapshot))
+        self._sink("void.ttl", to_void(snapshot, [*EXPORT_FILES, *self._extra_files], self._base_url))
+        if self._reserve is not None:
+            self._step(f"{', '.join(SIDE_FILES)} in a second process")
+            folders = {self._reserve(name).parent for name in SIDE_FILES}
+            assert folders == {source.parent}, "every export is staged in one folder"
+            self._side = SideRendering(source, source.parent, declared_languages(snapshot.store))
+            self._snapshot = None
 
     def finish(self) -> None:
-        """Render the rest; wait for the second process, if one was started."""
+        """Render the rest, or wait for the second process to have written it."""
         try:
-            if self._side is None:
-                self._step("cxgraph.ttl")
-                self._sink("cxgraph.ttl", to_turtle(self.snapshot))
-            self._json_and_csv()
-            if self._side is None:
-                self._step("cxgraph.rdf")
-                self._sink("cxgraph.rdf", to_rdfxml(self.snapshot))
-            else:
-                self._step("cxgraph.ttl and cxgraph.rdf: waiting for the second process")
+            if self._side is not None:
+                self._step("waiting for the second process")
                 self._side.wait()
-            self._sink("void.ttl", to_void(self.snapshot, [*EXPORT_FILES, *self._extra_files], self._base_url))
+                return
+            snapshot = self._snapshot
+            assert snapshot is not None, "finish() follows start()"
+            self._step("cxgraph.ttl")
+            self._sink("cxgraph.ttl", to_turtle(snapshot))
+            self._step("cxgraph.jsonld and cxgraph.csv")
+            for name, data in render_tables(snapshot.ntriples, declared_languages(snapshot.store)):
+                self._sink(name, data)
+                del data
+            self._step("cxgraph.rdf")
+            self._sink("cxgraph.rdf", to_rdfxml(snapshot))
         finally:
             self.stop()
 
@@ -117,21 +125,3 @@ class ExportRendering:
         """End the second process, if it is still running."""
         if self._side is not None:
             self._side.stop()
-
-    def _json_and_csv(self) -> None:
-        self._step("cxgraph.jsonld and cxgraph.csv")
-        snapshot = self.snapshot
-        # One pass over the subjects feeds both writers; the JSON-LD writer keeps every subject's
-        # description until the end, which the paused cycle collector need not keep re-examining.
-        with collector_paused():
-            jsonld_writer, csv_writer = JsonLdWriter(), CsvWriter(declared_languages(snapshot.store))
-            for subject, description in snapshot.descriptions():
-                jsonld_writer.add(subject, description)
-                csv_writer.add(subject, description)
-            jsonld = jsonld_writer.finish()
-            del jsonld_writer
-        self._sink("cxgraph.jsonld", jsonld.document)
-        self._sink("context.jsonld", jsonld.context)
-        del jsonld
-        self._sink("cxgraph.csv", csv_writer.finish())
-        del csv_writer

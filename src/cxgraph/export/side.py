@@ -1,40 +1,53 @@
-"""Turtle and RDF/XML rendered by a second process while the build goes on.
+"""Turtle, RDF/XML, JSON-LD and CSV rendered by a second process while the build goes on.
 
-Oxigraph's serialisers read their triples from a Python iterator, so rendering holds the
-interpreter lock throughout and a thread could not run beside the build's own Python work. A
-forked child would share the build's memory copy-on-write, but every page the build writes
-afterwards would then be held twice. So the build starts a fresh interpreter instead
-(``python -m cxgraph.export.side NTRIPLES FORMAT OUT ...``): it reads the snapshot from the
-N-Triples export, already written to the staging folder, and writes the other two files beside
-it, streaming where the format allows, while the build process runs the checks computed in
-Python and renders JSON-LD and CSV. It holds none of the build's memory, only its own.
+Oxigraph's serialisers read their triples from a Python iterator, and the JSON-LD and CSV
+writers are Python, so rendering holds the interpreter lock throughout and a thread could not
+run beside the build's own Python work. A forked child would share the build's memory
+copy-on-write, but every page either process writes afterwards would then be held twice. So
+the build starts a fresh interpreter instead (``python -m cxgraph.export.side``): it reads the
+snapshot from the N-Triples export, already written to the staging folder, and writes the other
+files beside it, while the build process runs the checks computed in Python. It holds none of
+the build's memory, only the snapshot and its own work.
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from ..atomic import write_bytes_atomic
+from ..languages import Languages, languages_from
 from .rdf import rdfxml_from_file, turtle_from_file
+from .tables import TABLE_FILES, render_tables
 
-__all__ = ["RENDERERS", "SideRendering", "main"]
+__all__ = ["SIDE_FILES", "SideRendering", "main", "render_side_files"]
 
-#: Format name on the command line → the function writing that format from an N-Triples file.
-RENDERERS: dict[str, Callable[[Path, Path], None]] = {"turtle": turtle_from_file, "rdfxml": rdfxml_from_file}
+#: The files the second process writes, in order.
+SIDE_FILES = ("cxgraph.ttl", "cxgraph.rdf", *TABLE_FILES)
+
+
+def render_side_files(ntriples: Path, folder: Path, languages: Languages) -> None:
+    """Write every file of :data:`SIDE_FILES` into ``folder`` from the N-Triples file ``ntriples``.
+
+    Turtle and RDF/XML come first: they stream, holding little, while the build process holds
+    the most (during its Python checks); JSON-LD and CSV, which hold the whole snapshot and
+    every description until the end, come once the build process holds less.
+    """
+    turtle_from_file(ntriples, folder / "cxgraph.ttl")
+    rdfxml_from_file(ntriples, folder / "cxgraph.rdf")
+    for name, data in render_tables(ntriples.read_bytes(), languages):
+        write_bytes_atomic(folder / name, data)
+        del data
 
 
 class SideRendering:
-    """A second process writing Turtle and RDF/XML files from an N-Triples file."""
+    """A second process writing :data:`SIDE_FILES` into a folder from an N-Triples file."""
 
-    def __init__(self, ntriples: Path, outputs: dict[str, Path]) -> None:
-        unknown = set(outputs) - set(RENDERERS)
-        if unknown:
-            raise ValueError(f"no renderer for {', '.join(sorted(unknown))}")
-        argv = [sys.executable, "-m", "cxgraph.export.side", str(ntriples)]
-        for name, path in outputs.items():
-            argv += [name, str(path)]
+    def __init__(self, ntriples: Path, folder: Path, languages: Languages) -> None:
+        argv = [sys.executable, "-m", "cxgraph.export.side", str(ntriples), str(folder),
+                "--languages", ",".join(languages.declared), "--partial", ",".join(sorted(languages.partial))]
         self._process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.PIPE)
 
@@ -44,7 +57,7 @@ class SideRendering:
         if self._process.returncode != 0:
             reason = errors.decode("utf-8", "replace").strip().splitlines()
             raise OSError(
-                "rendering Turtle and RDF/XML in a second process failed"
+                "rendering Turtle, RDF/XML, JSON-LD and CSV in a second process failed"
                 + (f": {reason[-1]}" if reason else f" (exit status {self._process.returncode})")
             )
 
@@ -56,22 +69,23 @@ class SideRendering:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``NTRIPLES FORMAT OUT [FORMAT OUT ...]``: write each format from the N-Triples file."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) < 3 or len(args) % 2 == 0:
-        print("usage: python -m cxgraph.export.side NTRIPLES FORMAT OUT [FORMAT OUT ...]", file=sys.stderr)
-        return 2
-    source = Path(args[0])
-    for name, out in zip(args[1::2], args[2::2], strict=True):
-        render = RENDERERS.get(name)
-        if render is None:
-            print(f"unknown format '{name}'; use one of: {', '.join(RENDERERS)}", file=sys.stderr)
-            return 2
-        try:
-            render(source, Path(out))
-        except (OSError, SyntaxError) as exc:
-            print(f"{out}: cannot write it from {source}: {exc}", file=sys.stderr)
-            return 1
+    """Render the side files; the command line :class:`SideRendering` runs."""
+    parser = argparse.ArgumentParser(prog="python -m cxgraph.export.side",
+                                     description="Write cxgraph's Turtle, RDF/XML, JSON-LD and CSV exports "
+                                                 "from its sorted N-Triples export.")
+    parser.add_argument("ntriples", type=Path, help="the N-Triples export (sorted, as cxgraph build writes it)")
+    parser.add_argument("folder", type=Path, help="the folder to write the files into")
+    parser.add_argument("--languages", default="en", help="the scheme's declared language tags, comma-separated")
+    parser.add_argument("--partial", default="", help="the declared tags still being written, comma-separated")
+    args = parser.parse_args(argv)
+    languages = languages_from(
+        [t for t in args.languages.split(",") if t], [t for t in args.partial.split(",") if t]
+    )
+    try:
+        render_side_files(args.ntriples, args.folder, languages)
+    except (OSError, SyntaxError, ValueError) as exc:
+        print(f"{args.folder}: cannot write the exports from {args.ntriples}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -11,6 +11,8 @@ dataset is ``BASE/void.ttl#dataset``. ``BASE`` defaults to the namespace of the 
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from ..namespaces import CX, DCT, OWL, SKOS
@@ -63,10 +65,14 @@ def default_base_url(scheme_iri: str) -> str:
     return scheme_iri[: max(scheme_iri.rfind("/"), scheme_iri.rfind("#")) + 1]
 
 
+#: One subject's lines: the snapshot is sorted, so each subject's triples are consecutive.
+_SUBJECT_BLOCK = re.compile(rb"^(\S+) [^\n]*\n(?:\1 [^\n]*\n)*", re.MULTILINE)
+
+
 def to_void(snapshot: Snapshot, files: list[str], base_url: str | None = None) -> bytes:
     """Describe the dataset and the export ``files`` published at ``base_url``."""
     triples = snapshot.ntriples.count(b"\n")
-    subjects = len({line.split(b" ", 1)[0] for line in snapshot.ntriples.splitlines()})
+    subjects = sum(1 for _ in _SUBJECT_BLOCK.finditer(snapshot.ntriples))
     scheme = _one(snapshot.store, _SCHEME)
     counts = _one(snapshot.store, _COUNTS)
     concepts = int(counts["concepts"].value) if counts is not None else 0
