@@ -19,18 +19,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .native_checks import NATIVE_CHECKS, Reading
 from .query import NamedQuery, read_named_query, run_query
 from .resources import default_queries_dir
 
 __all__ = ["CheckReport", "CheckRun", "Violation", "list_checks", "run_checks"]
 
-#: A check computed in Python: the store (or a shared reading of it) in, (focus, message) rows out.
-NativeCheck = Callable[[ox.Store | Reading], list[tuple[str, str]]]
+if TYPE_CHECKING:  # the Python checks are imported when they run, not with cxgraph
+    from .native_checks import Reading
+
+    #: A check computed in Python: the store (or a shared reading of it) in, (focus, message) rows out.
+    NativeCheck = Callable[[ox.Store | Reading], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ class CheckRun:
     """
 
     def __init__(self, store: ox.Store, directory: Path | None = None) -> None:
+        from . import native_checks
+
         self.store = store
         self.checks = list_checks(directory)
         shipped = default_queries_dir() / "checks"
@@ -119,7 +124,7 @@ class CheckRun:
             if severity not in ("error", "warning"):
                 raise UsageError(f"{check.path}: severity must be 'error' or 'warning', not '{severity}'")
             self._severity[check.name] = severity
-            native = NATIVE_CHECKS.get(check.name) if check.path.parent == shipped else None
+            native = native_checks.NATIVE_CHECKS.get(check.name) if check.path.parent == shipped else None
             if native is not None:
                 self._native[check.name] = native
 
@@ -142,6 +147,8 @@ class CheckRun:
     def native(self) -> list[Violation]:
         """The violations found by the checks computed in Python."""
         violations: list[Violation] = []
+        from .native_checks import Reading
+
         reading = Reading(self.store)  # each property is read from the store once, for every check
         for check in self.checks:
             native = self._native.get(check.name)

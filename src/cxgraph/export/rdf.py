@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..atomic import write_bytes_atomic
 from ..namespaces import PREFIXES
 from .snapshot import Snapshot
 
@@ -55,17 +56,10 @@ def _triples_of_file(ntriples: Path) -> Iterator[ox.Triple]:
     return (quad.triple for quad in ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES))
 
 
-def _write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def turtle_from_file(ntriples: Path, out: Path) -> None:
     """Write to ``out`` what :func:`to_turtle` gives for the snapshot in the file ``ntriples``."""
     data = ox.serialize(_triples_of_file(ntriples), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    _write(out, _paragraphs(data))
+    write_bytes_atomic(out, _paragraphs(data))
 
 
 def rdfxml_from_file(ntriples: Path, out: Path) -> None:

@@ -12,7 +12,6 @@ the build's memory, only the snapshot and its own work.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +69,8 @@ class SideRendering:
 
 def main(argv: list[str] | None = None) -> int:
     """Render the side files; the command line :class:`SideRendering` runs."""
+    import argparse
+
     parser = argparse.ArgumentParser(prog="python -m cxgraph.export.side",
                                      description="Write cxgraph's Turtle, RDF/XML, JSON-LD and CSV exports "
                                                  "from its sorted N-Triples export.")

@@ -34,7 +34,6 @@ __all__ = [
     "inspect_query",
     "screen",
     "tokens",
-    "uses_order_by",
 ]
 
 #: Deepest nesting of ``{``, ``(`` and ``[`` a query may have (the parser recurses per level).
@@ -261,6 +260,22 @@ def screen(text: str) -> Screening:
     :func:`inspect_query`).
     """
     check_structure(text)
+    return _verdict(text)
+
+
+def inspect_query(text: str) -> QueryForm:
+    """The form of a read-only query; raises :class:`Refused` for an update or a ``SERVICE``.
+
+    Malformed text is not judged here: it passes (as ``UNKNOWN`` if no form keyword is seen)
+    and the SPARQL parser reports the syntax error with its position. This is where clients get
+    a clear message; what guarantees that no query reaches the network is
+    :mod:`cxgraph.server.sandbox`.
+    """
+    return _verdict(text).form
+
+
+def _verdict(text: str) -> Screening:
+    """The screening of ``text``, from the cache of verdicts when the text was seen before."""
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     verdict = VERDICTS.get(key)
     if verdict is None:
@@ -272,32 +287,6 @@ def screen(text: str) -> Screening:
     if isinstance(verdict, str):
         raise Refused(verdict)
     return verdict
-
-
-def inspect_query(text: str) -> QueryForm:
-    """The form of a read-only query; raises :class:`Refused` for an update or a ``SERVICE``.
-
-    Malformed text is not judged here: it passes (as ``UNKNOWN`` if no form keyword is seen)
-    and the SPARQL parser reports the syntax error with its position. This is where clients get
-    a clear message; what guarantees that no query reaches the network is
-    :mod:`cxgraph.server.sandbox`.
-    """
-    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    verdict = VERDICTS.get(key)
-    if verdict is None:
-        try:
-            verdict = _inspect(text)
-        except Refused as refusal:
-            verdict = refusal.message
-        VERDICTS.put(key, verdict)
-    if isinstance(verdict, str):
-        raise Refused(verdict)
-    return verdict.form
-
-
-def uses_order_by(text: str) -> bool:
-    """True if the query has an ``ORDER`` keyword (such queries are evaluated in a child process)."""
-    return any(kind == "word" and value.upper() == "ORDER" for kind, value, _ in _scan(text))
 
 
 def _inspect(text: str) -> Screening:

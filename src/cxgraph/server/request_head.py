@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .protocol import ProtocolError
+
 __all__ = ["MAX_BODY", "MAX_HEAD", "MAX_HEADERS", "BadHead", "RequestHead", "head_end", "parse_head"]
 
 #: Largest request body (a POSTed query or form) the endpoint reads.
@@ -27,13 +29,8 @@ _COMMON = frozenset({"GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"}
 _TOKEN = frozenset(b"!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-class BadHead(Exception):
+class BadHead(ProtocolError):
     """A request line or header block that cannot be read (answered with ``status``, then closed)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(slots=True)
