@@ -3,7 +3,7 @@
 The load comes from ``wrk`` (Debian's package: ``apt-get install wrk``), a compiled load
 generator, so the clients cost little CPU beside the servers on a small machine. A Lua script
 sends varied label lookups: every request asks for a different label of the vocabulary (in
-turn through all its preferred and alternative labels in every language, about 9,000), so no
+turn through all its preferred and alternative labels in every language, 9,064), so no
 answer, and no verdict on a query text, is served from a cache. The three servers hold the
 same N-Triples file, on loopback only:
 
@@ -163,9 +163,9 @@ def _tree_cpu(pid: int) -> float:
 def _labels(data: bytes) -> list[str]:
     """Every preferred and alternative label of the data, in every language, as SPARQL literals.
 
-    In a fixed order. The shipped vocabulary has about 9,000: more distinct query texts than
-    any server keeps a per-text cache for (cxgraph's query screening caches about 2,000
-    verdicts), so each request is screened, parsed and planned afresh.
+    In a fixed order. The shipped vocabulary has 9,064: more distinct query texts than
+    cxgraph's query screening keeps verdicts for (its 256 KiB hold fewer than a third of them;
+    a test checks it), so each request is screened, parsed and planned afresh.
     """
     import pyoxigraph as ox
 

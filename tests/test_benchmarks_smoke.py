@@ -195,3 +195,23 @@ def test_without_virtuoso_the_endpoint_says_so_and_measures_the_others(monkeypat
         "not measured: virtuoso-t is not installed (apt-get install virtuoso-opensource)")
     assert f"| virtuoso | 4 | {endpoint_load.VIRTUOSO_MISSING} |" in section
     assert f"cxgraph ÷ Virtuoso throughput: {endpoint_load.VIRTUOSO_MISSING}" in section
+
+
+def test_the_endpoint_lookups_outnumber_the_screening_cache(store: object) -> None:
+    """Each lookup the load test sends is new to cxgraph's cache of screening verdicts."""
+    import hashlib
+
+    import pyoxigraph as ox
+    from benchmarks import endpoint_load
+
+    from cxgraph.server import guard
+
+    assert isinstance(store, ox.Store)
+    data = ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES) or b""
+    labels = endpoint_load._labels(data)
+    cache = guard._Verdicts(guard.VERDICTS.budget)
+    for label in labels:
+        text = "SELECT ?concept WHERE { ?concept skos:prefLabel|skos:altLabel " + label + " }"
+        cache.put(hashlib.blake2b(text.encode(), digest_size=16).digest(), guard._inspect(text))
+    assert len(labels) > 9_000
+    assert len(cache._entries) < len(labels) / 3
