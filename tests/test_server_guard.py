@@ -118,3 +118,42 @@ def test_updates_are_refused_as_read_only(text: str) -> None:
 ])
 def test_query_forms_are_recognised_past_prologue_and_comments(text: str, form: QueryForm) -> None:
     assert inspect_query(text) is form
+
+
+def _whole_reading(text: str) -> object:
+    """The verdict of lexing the whole text (what the short reading must agree with)."""
+    from cxgraph.server import guard
+
+    try:
+        return guard._inspect(text)
+    except Refused as refusal:
+        return refusal.message
+
+
+def _verdict(text: str) -> object:
+    from cxgraph.server import guard
+
+    try:
+        return guard._verdict(text)
+    except Refused as refusal:
+        return refusal.message
+
+
+WORDS = ["PREFIX", "ex:", "<urn:x:>", "BASE", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE",
+         "ORDER", "BY", "\u017fervice", "Service", "SERVIC", "?service", "'SERVICE'", "# ORDER\n", "\\u0053ERVICE",
+         "ordered", "{", "}", "(", ")", "<", "?s", "*", "WHERE", "LIMIT", "1", "\u0131", "ß", "\n"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=12), st.sampled_from([" ", "", "\t"]))
+def test_the_short_reading_gives_the_whole_readings_verdict(words: list[str], joint: str) -> None:
+    """A text without SERVICE or ORDER is judged on its opening words: the verdict must be the same."""
+    text = joint.join(words)
+    assert _verdict(text) == _whole_reading(text), text
+
+
+def test_a_long_s_spelling_of_service_is_still_read_whole() -> None:
+    """The long s (U+017F) is upper-cased to ``S``: the text is lexed whole, and refused as a whole reading refuses it."""
+    text = f"SELECT * WHERE {{ \u017fervice {TARGET} {{ ?a ?b ?c }} }}"
+    assert _verdict(text) == _whole_reading(text)
+    assert guard_refuses(text)

@@ -19,6 +19,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -167,6 +168,11 @@ def tokens(text: str) -> list[Token]:
 
 def _scan(text: str) -> list[tuple[str, str, int]]:
     """The tokens of ``text`` as (kind, text, offset), without whitespace and comments."""
+    return list(_lex(text))
+
+
+def _lex(text: str) -> Iterator[tuple[str, str, int]]:
+    """The tokens of ``text`` one by one (a reader that stops early lexes no further)."""
     text = _neutralise_escapes(text)
     out: list[tuple[str, str, int]] = []
     brackets: list[str] = []
@@ -188,8 +194,9 @@ def _scan(text: str) -> list[tuple[str, str, int]]:
                 brackets.append(value)
             elif value in ")}]" and brackets:
                 brackets.pop()
-        out.append((kind, value, match.start()))
-    return out
+        token = (kind, value, match.start())
+        out.append(token)
+        yield token
 
 
 def _operator_possible(previous: list[tuple[str, str, int]], brackets: list[str]) -> bool:
@@ -275,7 +282,18 @@ def inspect_query(text: str) -> QueryForm:
 
 
 def _verdict(text: str) -> Screening:
-    """The screening of ``text``, from the cache of verdicts when the text was seen before."""
+    """The screening of ``text``: read in full (and remembered) only when a keyword could be in it.
+
+    Only a word ``SERVICE`` refuses a query wherever it stands, and only a word ``ORDER`` marks
+    it for the child process. A word's upper case is part of the text's upper case (``str.upper``
+    maps each character on its own), so when neither word is in ``text.upper()``, no token can
+    be either: the query's opening words (the prologue and its form) are all that is left to
+    read, which costs less than looking the text up. Other texts are lexed whole and their
+    verdict is kept in :data:`VERDICTS`.
+    """
+    upper = text.upper()
+    if "SERVICE" not in upper and "ORDER" not in upper:
+        return _inspect(text, whole=False)
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     verdict = VERDICTS.get(key)
     if verdict is None:
@@ -289,14 +307,16 @@ def _verdict(text: str) -> Screening:
     return verdict
 
 
-def _inspect(text: str) -> Screening:
+def _inspect(text: str, whole: bool = True) -> Screening:
+    """Lex ``text`` and judge its words; with ``whole=False``, stop after the query form's word."""
     form = QueryForm.UNKNOWN
     seen_form = order_by = False
-    for kind, value, start in _scan(text):
+    for kind, value, start in _lex(text):
         if kind != "word":
             continue
         word = value.upper()
-        if not seen_form and word not in _PROLOGUE:
+        opening = not seen_form and word not in _PROLOGUE
+        if opening:
             seen_form = True
             if word in _UPDATE_KEYWORDS:
                 raise Refused(
@@ -312,4 +332,6 @@ def _inspect(text: str) -> Screening:
             )
         if word == "ORDER":
             order_by = True
+        if opening and not whole:
+            break
     return Screening(form, order_by)
