@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import io
 import os
 import resource
 import signal
@@ -34,7 +33,6 @@ NETWORK_REFUSED = (
     "the kernel refused it"
 )
 _HEADER = struct.Struct("<HI")
-_BUFFER = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,25 +60,23 @@ class _TooLarge(Exception):
     pass
 
 
-class _CappedWriter(io.RawIOBase):
+class _CappedWriter:
     """A binary sink that refuses to grow past ``limit`` bytes.
 
-    The serialisers write it through an :class:`io.BufferedWriter` (:meth:`buffered`), so it
-    sees a few large pieces instead of one call per term; a result crossing the cap is still
-    abandoned within one buffer of it.
+    The serialisers buffer their output themselves and write it here in pieces of a few
+    kilobytes (a small result in one), so a result crossing the cap is abandoned within one
+    piece of it.
     """
 
+    __slots__ = ("limit", "overflowed", "parts", "size")
+
     def __init__(self, limit: int) -> None:
-        super().__init__()
         self.limit = limit
         self.parts: list[bytes] = []
         self.size = 0
         self.overflowed = False
 
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
+    def write(self, data: bytes) -> int:
         if self.overflowed:
             return len(data)  # already refused: what is still buffered is dropped
         self.size += len(data)
@@ -90,8 +86,8 @@ class _CappedWriter(io.RawIOBase):
         self.parts.append(bytes(data))
         return len(data)
 
-    def buffered(self) -> io.BufferedWriter:
-        return io.BufferedWriter(self, _BUFFER)
+    def flush(self) -> None:
+        """Nothing to flush: every piece is kept as it comes."""
 
 
 def _graph_term(iri: str) -> ox.NamedNode:
@@ -148,7 +144,7 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
             return Outcome(403, "text/plain", NETWORK_REFUSED.encode())
         return Outcome(400, "text/plain", f"query failed: {exc}".encode())
     writer = _CappedWriter(max_bytes)
-    sink = writer.buffered()
+    sink = cast(IO[bytes], writer)
     try:
         if job.language:
             result = cast(Any, narrow(result, job.language))
@@ -160,7 +156,7 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
             shown = (
                 PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML) else None
             )
-            ox.serialize(result, cast(IO[bytes], sink), rdf_format, prefixes=shown)
+            ox.serialize(result, sink, rdf_format, prefixes=shown)
             media_type = job.graph_format
         else:
             if job.results_format is None:
@@ -171,9 +167,8 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
                 )
             results_format = ox.QueryResultsFormat.from_media_type(job.results_format)
             assert results_format is not None
-            result.serialize(cast(IO[bytes], sink), results_format)
+            result.serialize(sink, results_format)
             media_type = job.results_format
-        sink.flush()
     except Exception as exc:
         if writer.overflowed:
             return Outcome(
