@@ -49,7 +49,9 @@ def _describe_syntax_error(path: Path, error: SyntaxError) -> str:
 def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     """Parse every Turtle file of the ontology folder into one store.
 
-    Parsing happens inside Oxigraph, without a Python object per triple. Blank nodes get
+    Parsing happens inside Oxigraph, without a Python object per triple. Each file is added
+    with ``Store.load`` (one transaction per file): for an in-memory store it is faster than
+    ``bulk_load`` on large files and holds less memory while it runs. Blank nodes get
     stable names (see :mod:`cxgraph.canonical`), so every load of the same files gives the
     same store. Raises :class:`VocabularyError` naming the file, line and column of the
     first syntax error.
@@ -59,7 +61,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     store = ox.Store()
     for path in files:
         try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
         except SyntaxError as exc:
             raise VocabularyError(_describe_syntax_error(path, exc)) from exc
         except OSError as exc:
