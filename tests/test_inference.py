@@ -92,21 +92,29 @@ def test_ordered_collections_are_collections_with_a_member_per_list_item(mini_on
 
 
 def _one_at_a_time(store: ox.Store) -> int:
-    """The closure by one INSERT per form, each seeing the ones before (what ``materialise`` must equal)."""
-    from cxgraph.infer import _COLLECTION_UPDATES, _constructs, entailment_forms, skos_axioms
+    """The closure form by form from the rules, in Python (what ``materialise`` must equal)."""
+    from cxgraph.infer import _COLLECTION_UPDATES, entailment_forms, skos_axioms
 
     axioms = skos_axioms()
     axioms.add_store(store)
     before = len(store)
     for update in _COLLECTION_UPDATES:
         store.update(update)
-    for query in _constructs(entailment_forms(axioms)):
-        store.update("INSERT" + query.removeprefix("CONSTRUCT"))
+    asserted = list(store)
+    for prop, forms in entailment_forms(axioms).items():
+        for quad in asserted:
+            if quad.predicate.value != prop:
+                continue
+            for target, swapped in forms:
+                if not swapped:
+                    store.add(ox.Quad(quad.subject, ox.NamedNode(target), quad.object))
+                elif not isinstance(quad.object, ox.Literal):
+                    store.add(ox.Quad(quad.object, ox.NamedNode(target), quad.subject))  # type: ignore[arg-type]
     return len(store) - before
 
 
 def test_blank_nodes_keep_their_names_in_entailed_triples() -> None:
-    """A form with a blank node is applied in the store: the entailed triple names the same blank node."""
+    """An entailed triple names the same blank node as the triple it comes from."""
     from cxgraph.infer import materialise
 
     skos = "http://www.w3.org/2004/02/skos/core#"
@@ -119,7 +127,7 @@ def test_blank_nodes_keep_their_names_in_entailed_triples() -> None:
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_the_closure_equals_one_insert_per_form_on_random_stores(seed: int) -> None:
+def test_the_closure_equals_the_rules_applied_in_python_on_random_stores(seed: int) -> None:
     import random
 
     skos = "http://www.w3.org/2004/02/skos/core#"
