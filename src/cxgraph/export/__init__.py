@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..atomic import write_bytes_atomic
 from ..languages import declared_languages
-from .rdf import to_ntriples, to_rdfxml, to_turtle
+from .rdf import rdfxml_from_file, to_ntriples, to_rdfxml, to_turtle
 from .side import SIDE_FILES, SideRendering
 from .snapshot import Snapshot, take_snapshot
 from .tables import render_tables
@@ -56,10 +56,11 @@ class ExportRendering:
 
     :meth:`start` writes the N-Triples file and ``void.ttl``. Given ``reserve`` (where a file
     of a name is to be written, as :meth:`cxgraph.atomic.StagedFiles.reserve` gives it), it
-    also starts a second process that renders every other file from the N-Triples file
+    also starts a second process that renders Turtle, JSON-LD and CSV from the N-Triples file
     (:mod:`cxgraph.export.side`) while the caller does other work, and lets the snapshot go:
-    the caller may drop its own reference too. :meth:`finish` waits for that process; without
-    ``reserve`` it renders the other files here.
+    the caller may drop its own reference too. :meth:`finish` then writes RDF/XML here from
+    the same file and waits for that process; without ``reserve`` it renders the other files
+    here.
     """
 
     def __init__(
@@ -78,6 +79,7 @@ class ExportRendering:
         self._base_url = base_url
         self._reserve = reserve
         self._side: SideRendering | None = None
+        self._rdfxml: tuple[Path, Path] | None = None  # (N-Triples source, RDF/XML target) for finish()
 
     def _step(self, name: str) -> None:
         if self._progress is not None:
@@ -96,15 +98,19 @@ class ExportRendering:
         self._sink("void.ttl", to_void(snapshot, [*EXPORT_FILES, *self._extra_files], self._base_url))
         if self._reserve is not None:
             self._step(f"{', '.join(SIDE_FILES)} in a second process")
-            folders = {self._reserve(name).parent for name in SIDE_FILES}
-            assert folders == {source.parent}, "every export is staged in one folder"
+            staged = {name: self._reserve(name) for name in EXPORT_FILES if name in (*SIDE_FILES, "cxgraph.rdf")}
+            assert {path.parent for path in staged.values()} == {source.parent}, "every export is staged in one folder"
             self._side = SideRendering(source, source.parent, declared_languages(snapshot.store))
+            self._rdfxml = (source, staged["cxgraph.rdf"])
             self._snapshot = None
 
     def finish(self) -> None:
         """Render the rest, or wait for the second process to have written it."""
         try:
             if self._side is not None:
+                assert self._rdfxml is not None
+                self._step("cxgraph.rdf")
+                rdfxml_from_file(*self._rdfxml)
                 self._step("waiting for the second process")
                 self._side.wait()
                 return

@@ -1,12 +1,13 @@
-"""Turtle, RDF/XML, JSON-LD and CSV rendered by a second process while the build goes on.
+"""Turtle, JSON-LD and CSV rendered by a second process while the build goes on.
 
 Oxigraph's serialisers read their triples from a Python iterator, and the JSON-LD and CSV
 writers are Python, so rendering holds the interpreter lock throughout and a thread could not
 run beside the build's own Python work. A forked child would share the build's memory
 copy-on-write, but every page either process writes afterwards would then be held twice. So
 the build starts a fresh interpreter instead (``python -m cxgraph.export.side``): it reads the
-snapshot from the N-Triples export, already written to the staging folder, and writes the other
-files beside it, while the build process runs the checks computed in Python. It holds none of
+snapshot from the N-Triples export, already written to the staging folder, and writes these
+files beside it, while the build process runs the checks computed in Python and then writes
+RDF/XML from the same file (the two processes' shares take about as long). It holds none of
 the build's memory, only the snapshot and its own work.
 """
 
@@ -18,24 +19,23 @@ from pathlib import Path
 
 from ..atomic import write_bytes_atomic
 from ..languages import Languages, languages_from
-from .rdf import rdfxml_from_file, turtle_from_file
+from .rdf import turtle_from_file
 from .tables import TABLE_FILES, render_tables
 
 __all__ = ["SIDE_FILES", "SideRendering", "main", "render_side_files"]
 
 #: The files the second process writes, in order.
-SIDE_FILES = ("cxgraph.ttl", "cxgraph.rdf", *TABLE_FILES)
+SIDE_FILES = ("cxgraph.ttl", *TABLE_FILES)
 
 
 def render_side_files(ntriples: Path, folder: Path, languages: Languages) -> None:
     """Write every file of :data:`SIDE_FILES` into ``folder`` from the N-Triples file ``ntriples``.
 
-    Turtle and RDF/XML come first: they stream, holding little, while the build process holds
-    the most (during its Python checks); JSON-LD and CSV, which hold the whole snapshot and
-    every description until the end, come once the build process holds less.
+    Turtle comes first: it streams, holding little, while the build process holds the most
+    (during its Python checks); JSON-LD and CSV, which hold the whole snapshot and every
+    description until the end, come after it.
     """
     turtle_from_file(ntriples, folder / "cxgraph.ttl")
-    rdfxml_from_file(ntriples, folder / "cxgraph.rdf")
     for name, data in render_tables(ntriples.read_bytes(), languages):
         write_bytes_atomic(folder / name, data)
         del data
@@ -56,7 +56,7 @@ class SideRendering:
         if self._process.returncode != 0:
             reason = errors.decode("utf-8", "replace").strip().splitlines()
             raise OSError(
-                "rendering Turtle, RDF/XML, JSON-LD and CSV in a second process failed"
+                "rendering Turtle, JSON-LD and CSV in a second process failed"
                 + (f": {reason[-1]}" if reason else f" (exit status {self._process.returncode})")
             )
 
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m cxgraph.export.side",
-                                     description="Write cxgraph's Turtle, RDF/XML, JSON-LD and CSV exports "
+                                     description="Write cxgraph's Turtle, JSON-LD and CSV exports "
                                                  "from its sorted N-Triples export.")
     parser.add_argument("ntriples", type=Path, help="the N-Triples export (sorted, as cxgraph build writes it)")
     parser.add_argument("folder", type=Path, help="the folder to write the files into")
