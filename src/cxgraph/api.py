@@ -116,9 +116,9 @@ def build(
         complete_graph = complete(vocabulary)
         say(f"inferred {complete_graph.entailed:,} SKOS triples")
         # Three things run at once, and nothing appears until all are done: the SPARQL checks in a
-        # second thread (Oxigraph evaluates without holding the interpreter lock), the exports
-        # other than N-Triples and VoID in a second process reading the N-Triples file, and here
-        # the checks computed in Python.
+        # second thread (Oxigraph evaluates without holding the interpreter lock), Turtle, JSON-LD
+        # and CSV in a second process reading the N-Triples file, and here the checks computed in
+        # Python, then RDF/XML from the same file (in rendering.finish()).
         checks = CheckRun(complete_graph.store)
         checking = in_background(checks.sparql)
         rendering: ExportRendering | None = None
