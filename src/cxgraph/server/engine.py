@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import os
+import re
 import resource
 import signal
 import struct
@@ -83,7 +84,7 @@ class _CappedWriter:
         if self.size > self.limit:
             self.overflowed = True
             raise _TooLarge
-        self.parts.append(bytes(data))
+        self.parts.append(data if type(data) is bytes else bytes(data))
         return len(data)
 
     def flush(self) -> None:
@@ -109,18 +110,29 @@ def evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
 
 
 _PREFIX_MARKS = tuple((name + ":", name, iri) for name, iri in PREFIXES.items())
+#: ``PREFIX name: <iri>`` declarations at the very start of a query, one after the other.
+_DECLARED = re.compile(r"\s*PREFIX\s+([A-Za-z][\w.-]*|):\s*<[^<>\\\s]*>", re.IGNORECASE)
 
 
 def prefixes_in(text: str) -> dict[str, str]:
     """The vocabulary's prefixes a query may use: each whose ``name:`` appears in its text.
 
-    A prefix that does not appear cannot change the query, and each one given costs the
+    A prefix that does not appear cannot change the query, nor one the query declares itself
+    in its opening declarations (its own declaration wins), and each one given costs the
     engine a parse per query. A text with backslashes (which may spell a name with escapes)
     gets all of them.
     """
     if "\\" in text:
         return PREFIXES
-    return {name: iri for mark, name, iri in _PREFIX_MARKS if mark in text}
+    declared = set()
+    position = 0
+    while (match := _DECLARED.match(text, position)) is not None:
+        declared.add(match.group(1))
+        position = match.end()
+    return {name: iri for mark, name, iri in _PREFIX_MARKS if mark in text and name not in declared}
+
+
+_GRAPH_RESULTS = (ox.QueryTriples, list)  # CONSTRUCT/DESCRIBE, and what narrow() makes of them
 
 
 def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
@@ -148,7 +160,7 @@ def _evaluate(store: ox.Store, job: Job, max_bytes: int) -> Outcome:
     try:
         if job.language:
             result = cast(Any, narrow(result, job.language))
-        if isinstance(result, ox.QueryTriples | list):
+        if isinstance(result, _GRAPH_RESULTS):
             if job.graph_format is None:
                 return _not_acceptable("CONSTRUCT/DESCRIBE", "text/turtle, application/n-triples, application/ld+json")
             rdf_format = ox.RdfFormat.from_media_type(job.graph_format)

@@ -287,13 +287,16 @@ def _verdict(text: str) -> Screening:
     Only a word ``SERVICE`` refuses a query wherever it stands, and only a word ``ORDER`` marks
     it for the child process. A word's upper case is part of the text's upper case (``str.upper``
     maps each character on its own), so when neither word is in ``text.upper()``, no token can
-    be either: the query's opening words (the prologue and its form) are all that is left to
-    read, which costs less than looking the text up. Other texts are lexed whole and their
-    verdict is kept in :data:`VERDICTS`.
+    be either: the query's opening word (after the prologue) is all that is left to read, which
+    costs less than looking the text up. Other texts are lexed whole and their verdict is kept
+    in :data:`VERDICTS`.
     """
     upper = text.upper()
     if "SERVICE" not in upper and "ORDER" not in upper:
-        return _inspect(text, whole=False)
+        word = _opening_word(text)
+        if word in _UPDATE_KEYWORDS:
+            raise Refused(_read_only(word))
+        return _WITHOUT_ORDER[word] if word in _WITHOUT_ORDER else _WITHOUT_ORDER["UNKNOWN"]
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     verdict = VERDICTS.get(key)
     if verdict is None:
@@ -307,22 +310,47 @@ def _verdict(text: str) -> Screening:
     return verdict
 
 
-def _inspect(text: str, whole: bool = True) -> Screening:
-    """Lex ``text`` and judge its words; with ``whole=False``, stop after the query form's word."""
+#: The screening of a query without ``ORDER``, by the word that names its form.
+_WITHOUT_ORDER = {form.value: Screening(form, False) for form in QueryForm}
+
+
+def _opening_word(text: str) -> str:
+    """The first word after the prologue, upper-cased ("" if there is none), for a text without ``SERVICE``.
+
+    It reads the tokens :func:`_lex` gives, up to that word. Without the letters of ``SERVICE``
+    in the text no IRI can be read as a less-than sign, so the brackets need not be followed.
+    """
+    text = _neutralise_escapes(text)
+    match_at = _LEXER.match
+    position, end = 0, len(text)
+    while position < end:
+        match = match_at(text, position)
+        assert match is not None  # the last alternative matches any character
+        position = match.end()
+        if match.lastgroup == "word":
+            word = match.group().upper()
+            if word not in _PROLOGUE:
+                return word
+    return ""
+
+
+def _read_only(word: str) -> str:
+    return (f"this endpoint is read-only: SPARQL Update ({word} …) is refused. "
+            "Load the vocabulary into your own triple store with 'cxgraph push' to change it.")
+
+
+def _inspect(text: str) -> Screening:
+    """Lex the whole of ``text`` and judge its words."""
     form = QueryForm.UNKNOWN
     seen_form = order_by = False
     for kind, value, start in _lex(text):
         if kind != "word":
             continue
         word = value.upper()
-        opening = not seen_form and word not in _PROLOGUE
-        if opening:
+        if not seen_form and word not in _PROLOGUE:
             seen_form = True
             if word in _UPDATE_KEYWORDS:
-                raise Refused(
-                    f"this endpoint is read-only: SPARQL Update ({word} …) is refused. "
-                    "Load the vocabulary into your own triple store with 'cxgraph push' to change it."
-                )
+                raise Refused(_read_only(word))
             if word in QueryForm.__members__:
                 form = QueryForm[word]
         if word == "SERVICE":
@@ -332,6 +360,4 @@ def _inspect(text: str, whole: bool = True) -> Screening:
             )
         if word == "ORDER":
             order_by = True
-        if opening and not whole:
-            break
     return Screening(form, order_by)
