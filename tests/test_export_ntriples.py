@@ -83,3 +83,14 @@ def test_describe_reads_the_same_in_chunks_of_any_size(monkeypatch: pytest.Monke
     for size in (1, 7, 64, 100):
         monkeypatch.setattr("cxgraph.export.ntriples._CHUNK", size)
         assert list(describe(data)) == whole
+
+
+@pytest.mark.parametrize("ending", [b"\n", b""])
+def test_describe_reads_a_file_block_by_block_as_it_reads_the_text(monkeypatch: pytest.MonkeyPatch,
+                                                                    ending: bytes) -> None:
+    data = b"".join(f'<urn:s{i // 3}> <urn:p{i % 2}> "{"long " * (i % 7)}{i}" .\n'.encode() for i in range(60))
+    whole = list(describe(data))
+    data = data[:-1] + ending  # the last line with or without its line break
+    for size in (1, 7, 64, 100, 1 << 22):
+        monkeypatch.setattr("cxgraph.export.ntriples._CHUNK", size)
+        assert list(describe(io.BytesIO(data))) == whole, size

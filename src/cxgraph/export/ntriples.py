@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain, groupby, repeat
 from operator import itemgetter
+from typing import BinaryIO
 
 __all__ = [
     "BLANK",
@@ -58,13 +59,31 @@ def _chunks(ntriples: bytes) -> Iterator[list[bytes]]:
         start = stop
 
 
-def describe(ntriples: bytes) -> Iterator[tuple[bytes, Description]]:
+def _file_chunks(handle: BinaryIO) -> Iterator[list[bytes]]:
+    """The lines of an open N-Triples file, as :func:`_chunks` gives them, read a block at a time."""
+    rest = b""
+    while block := handle.read(_CHUNK):
+        data = rest + block if rest else block
+        stop = data.rfind(b"\n") + 1
+        if not stop:  # no line ends in this block yet
+            rest = data
+            continue
+        rest = data[stop:]
+        yield data[: stop - len(_LINE_END)].split(_LINE_END)
+    if rest:  # a last line without its line break
+        yield from _chunks(rest + b"\n")
+
+
+def describe(ntriples: bytes | BinaryIO) -> Iterator[tuple[bytes, Description]]:
     """Each subject of sorted N-Triples with its predicates and their objects, as written.
 
-    The lines are split and grouped by subject with Python's C-level tools (``bytes.split``,
-    ``groupby``); only one chunk of lines is held at a time.
+    ``ntriples`` is the text itself or a file open for reading in binary mode, which is read a
+    few megabytes at a time instead of whole. The lines are split and grouped by subject with
+    Python's C-level tools (``bytes.split``, ``groupby``); only one chunk of lines is held at a
+    time.
     """
-    lines = chain.from_iterable(_chunks(ntriples))
+    chunks = _chunks(ntriples) if isinstance(ntriples, bytes) else _file_chunks(ntriples)
+    lines = chain.from_iterable(chunks)
     rows = map(bytes.split, lines, repeat(b" "), repeat(2))
     # One object per predicate, however many subjects use it: writers may keep descriptions.
     predicates: dict[bytes, bytes] = {}

@@ -8,7 +8,7 @@ the build starts a fresh interpreter instead (``python -m cxgraph.export.side``)
 snapshot from the N-Triples export, already written to the staging folder, and writes these
 files beside it, while the build process runs the checks computed in Python and then writes
 RDF/XML from the same file (the two processes' shares take about as long). It holds none of
-the build's memory, only the snapshot and its own work.
+the build's memory, only its own work.
 """
 
 from __future__ import annotations
@@ -32,13 +32,14 @@ def render_side_files(ntriples: Path, folder: Path, languages: Languages) -> Non
     """Write every file of :data:`SIDE_FILES` into ``folder`` from the N-Triples file ``ntriples``.
 
     Turtle comes first: it streams, holding little, while the build process holds the most
-    (during its Python checks); JSON-LD and CSV, which hold the whole snapshot and every
-    description until the end, come after it.
+    (during its Python checks); JSON-LD and CSV, which hold every subject's description until
+    the end, come after it, reading the file a block at a time.
     """
     turtle_from_file(ntriples, folder / "cxgraph.ttl")
-    for name, data in render_tables(ntriples.read_bytes(), languages):
-        write_bytes_atomic(folder / name, data)
-        del data
+    with ntriples.open("rb") as source:  # read a block at a time: the file is never held whole
+        for name, data in render_tables(source, languages):
+            write_bytes_atomic(folder / name, data)
+            del data
 
 
 class SideRendering:

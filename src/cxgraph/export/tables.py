@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from ..languages import Languages
 from .jsonld import JsonLdWriter
@@ -15,8 +16,10 @@ __all__ = ["TABLE_FILES", "render_tables"]
 TABLE_FILES = ("cxgraph.jsonld", "context.jsonld", "cxgraph.csv")
 
 
-def render_tables(ntriples: bytes, languages: Languages) -> Iterator[tuple[str, bytes]]:
+def render_tables(ntriples: bytes | BinaryIO, languages: Languages) -> Iterator[tuple[str, bytes]]:
     """``cxgraph.jsonld``, ``context.jsonld`` and ``cxgraph.csv`` of the sorted N-Triples ``ntriples``.
+
+    ``ntriples`` is the text or a file open for reading in binary mode (read a block at a time).
 
     ``languages`` are the ones the scheme declares; they lay out the CSV's columns. Each file is
     yielded as soon as it is ready, so the caller can write it and let it go.
