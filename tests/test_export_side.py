@@ -58,3 +58,49 @@ def test_a_build_whose_second_process_fails_writes_nothing(
         cxgraph.build(out, mini_ontology, view=False)
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
     assert not any(p.name.startswith(".out.build-") for p in tmp_path.iterdir())
+
+
+_PARENT = """
+import sys, time
+from pathlib import Path
+from cxgraph.export.side import SideRendering
+from cxgraph.languages import languages_from
+side = SideRendering(Path(sys.argv[1]), Path(sys.argv[2]), languages_from(["en"], []))
+print(side._process.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def _ended(pid: int) -> bool:
+    """Whether ``pid`` has exited (gone, or a zombie nobody has reaped yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_the_second_process_stops_when_the_build_process_is_killed(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "never-written.nt"
+    os.mkfifo(source)  # the second process waits on it for ever, unless it notices its parent is gone
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT, str(source), str(tmp_path)], stdout=subprocess.PIPE)
+    assert parent.stdout is not None
+    side = int(parent.stdout.readline())
+    time.sleep(0.5)
+    assert not _ended(side)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    parent.stdout.close()
+    deadline = time.monotonic() + 10
+    while not _ended(side) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not _ended(side):
+        os.kill(side, signal.SIGKILL)
+        pytest.fail("the second process outlived the build process that started it")

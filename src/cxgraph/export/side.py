@@ -13,8 +13,11 @@ the build's memory, only its own work.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from ..atomic import write_bytes_atomic
@@ -22,7 +25,7 @@ from ..languages import Languages, languages_from
 from .rdf import turtle_from_file
 from .tables import TABLE_FILES, render_tables
 
-__all__ = ["SIDE_FILES", "SideRendering", "main", "render_side_files"]
+__all__ = ["ORPHANED", "SIDE_FILES", "SideRendering", "main", "render_side_files"]
 
 #: The files the second process writes, in order.
 SIDE_FILES = ("cxgraph.ttl", *TABLE_FILES)
@@ -46,14 +49,20 @@ class SideRendering:
     """A second process writing :data:`SIDE_FILES` into a folder from an N-Triples file."""
 
     def __init__(self, ntriples: Path, folder: Path, languages: Languages) -> None:
-        argv = [sys.executable, "-m", "cxgraph.export.side", str(ntriples), str(folder),
+        argv = [sys.executable, "-m", "cxgraph.export.side", str(ntriples), str(folder), "--stop-at-eof",
                 "--languages", ",".join(languages.declared), "--partial", ",".join(sorted(languages.partial))]
-        self._process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        # Its standard input is a pipe this process never writes to: when this process ends, killed
+        # or not, the pipe closes and the second process stops too (see --stop-at-eof).
+        self._process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                           stderr=subprocess.PIPE)
 
     def wait(self) -> None:
         """Wait until every file is written; raise :class:`OSError` with the reason if one failed."""
-        _, errors = self._process.communicate()
+        assert self._process.stderr is not None and self._process.stdin is not None
+        errors = self._process.stderr.read()  # until the process ends (its reasons are short)
+        self._process.wait()
+        self._process.stderr.close()
+        self._process.stdin.close()
         if self._process.returncode != 0:
             reason = errors.decode("utf-8", "replace").strip().splitlines()
             raise OSError(
@@ -66,6 +75,27 @@ class SideRendering:
         if self._process.poll() is None:
             self._process.kill()
             self._process.wait()
+        for pipe in (self._process.stdin, self._process.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+#: The exit status when the process that started this one went away before it was done.
+ORPHANED = 3
+
+
+def _stop_at_end_of_input() -> None:
+    """End this process as soon as its standard input reaches its end (the build process is gone)."""
+
+    def watch() -> None:
+        # The descriptor itself, not sys.stdin: a daemon thread blocked inside a buffered reader
+        # would stop the interpreter from shutting down cleanly when the work is done.
+        with contextlib.suppress(OSError):
+            while os.read(0, 4096):
+                pass
+        os._exit(ORPHANED)
+
+    threading.Thread(target=watch, name="cxgraph-build-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,7 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="the folder to write the files into")
     parser.add_argument("--languages", default="en", help="the scheme's declared language tags, comma-separated")
     parser.add_argument("--partial", default="", help="the declared tags still being written, comma-separated")
+    parser.add_argument("--stop-at-eof", action="store_true",
+                        help="stop (exit status 3) as soon as standard input is closed: the build process holds "
+                             "it open while it waits, so a build that is killed leaves no renderer behind")
     args = parser.parse_args(argv)
+    if args.stop_at_eof:
+        _stop_at_end_of_input()
     languages = languages_from(
         [t for t in args.languages.split(",") if t], [t for t in args.partial.split(",") if t]
     )
