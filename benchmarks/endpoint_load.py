@@ -46,7 +46,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-__all__ = ["CLIENTS", "SERVERS", "VIRTUOSO_MISSING", "VIRTUOSO_SETTINGS", "run"]
+__all__ = ["CLIENTS", "SERVERS", "VIRTUOSO_MISSING", "VIRTUOSO_SETTINGS", "lookup_text", "run"]
 
 PREFIXES = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 SERVERS = ("cxgraph", "oxigraph", "virtuoso")
@@ -178,9 +178,14 @@ def _labels(data: bytes) -> list[str]:
     return [str(row["l"]) for row in solutions]
 
 
+def lookup_text(label: str) -> str:
+    """The SPARQL text of one label lookup."""
+    return PREFIXES + f"SELECT ?concept WHERE {{ ?concept skos:prefLabel|skos:altLabel {label} }}"
+
+
 def _lookup(label: str) -> str:
     """The query string of one label lookup (without the leading ``?``)."""
-    return "query=" + quote(PREFIXES + f"SELECT ?concept WHERE {{ ?concept skos:prefLabel|skos:altLabel {label} }}")
+    return "query=" + quote(lookup_text(label))
 
 
 def _script(labels: list[str], path: Path) -> None:

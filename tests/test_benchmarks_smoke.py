@@ -208,8 +208,7 @@ def test_the_endpoint_lookups_are_screened_from_their_opening_words(store: objec
     data = ox.serialize((q.triple for q in store), format=ox.RdfFormat.N_TRIPLES) or b""
     labels = endpoint_load._labels(data)
     held = len(guard.VERDICTS)
-    texts = [endpoint_load.PREFIXES + f"SELECT ?concept WHERE {{ ?concept skos:prefLabel|skos:altLabel {label} }}"
-             for label in labels]
+    texts = [endpoint_load.lookup_text(label) for label in labels]
     assert len(set(texts)) == len(labels) > 9_000
     assert all(guard.screen(text).form is guard.QueryForm.SELECT for text in texts)
     whole = [text for text in texts if "SERVICE" in text.upper() or "ORDER" in text.upper()]

@@ -8,7 +8,6 @@ import pyoxigraph as ox
 import pytest
 
 import cxgraph
-from cxgraph import export
 from cxgraph.errors import UsageError
 from cxgraph.export import render_exports, take_snapshot
 from cxgraph.export.side import SIDE_FILES, SideRendering, main
@@ -53,7 +52,7 @@ def test_a_build_whose_second_process_fails_writes_nothing(
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("earlier build\n")
-    monkeypatch.setattr(export, "SideRendering", _BrokenSide)
+    monkeypatch.setattr("cxgraph.export.side.SideRendering", _BrokenSide)
     with pytest.raises(UsageError, match=r"cannot write the exports: .*second process failed"):
         cxgraph.build(out, mini_ontology, view=False)
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]

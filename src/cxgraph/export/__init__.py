@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import write_bytes_atomic
 from ..languages import declared_languages
 from .rdf import rdfxml_from_file, to_ntriples, to_rdfxml, to_turtle
-from .side import SIDE_FILES, SideRendering
 from .snapshot import Snapshot, take_snapshot
 from .tables import render_tables
 from .void import to_void
+
+if TYPE_CHECKING:
+    from .side import SideRendering
 
 __all__ = ["EXPORT_FILES", "ExportRendering", "Snapshot", "render_exports", "take_snapshot"]
 
@@ -97,10 +100,13 @@ class ExportRendering:
             write_bytes_atomic(source, to_ntriples(snapshot))
         self._sink("void.ttl", to_void(snapshot, [*EXPORT_FILES, *self._extra_files], self._base_url))
         if self._reserve is not None:
-            self._step(f"{', '.join(SIDE_FILES)} in a second process")
-            staged = {name: self._reserve(name) for name in EXPORT_FILES if name in (*SIDE_FILES, "cxgraph.rdf")}
+            # Imported here, not with the package: the second process runs that module as __main__.
+            from . import side
+
+            self._step(f"{', '.join(side.SIDE_FILES)} in a second process")
+            staged = {name: self._reserve(name) for name in EXPORT_FILES if name in (*side.SIDE_FILES, "cxgraph.rdf")}
             assert {path.parent for path in staged.values()} == {source.parent}, "every export is staged in one folder"
-            self._side = SideRendering(source, source.parent, declared_languages(snapshot.store))
+            self._side = side.SideRendering(source, source.parent, declared_languages(snapshot.store))
             self._rdfxml = (source, staged["cxgraph.rdf"])
             self._snapshot = None
 

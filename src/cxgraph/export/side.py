@@ -110,8 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--languages", default="en", help="the scheme's declared language tags, comma-separated")
     parser.add_argument("--partial", default="", help="the declared tags still being written, comma-separated")
     parser.add_argument("--stop-at-eof", action="store_true",
-                        help="stop (exit status 3) as soon as standard input is closed: the build process holds "
-                             "it open while it waits, so a build that is killed leaves no renderer behind")
+                        help=f"stop (exit status {ORPHANED}) as soon as standard input is closed: the build "
+                             "process holds it open while it waits, so a killed build leaves no renderer behind")
     args = parser.parse_args(argv)
     if args.stop_at_eof:
         _stop_at_end_of_input()

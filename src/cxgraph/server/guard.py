@@ -296,7 +296,7 @@ def _verdict(text: str) -> Screening:
         word = _opening_word(text)
         if word in _UPDATE_KEYWORDS:
             raise Refused(_read_only(word))
-        return _WITHOUT_ORDER[word] if word in _WITHOUT_ORDER else _WITHOUT_ORDER["UNKNOWN"]
+        return _WITHOUT_ORDER.get(word, _WITHOUT_ORDER["UNKNOWN"])
     key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     verdict = VERDICTS.get(key)
     if verdict is None:
@@ -315,22 +315,10 @@ _WITHOUT_ORDER = {form.value: Screening(form, False) for form in QueryForm}
 
 
 def _opening_word(text: str) -> str:
-    """The first word after the prologue, upper-cased ("" if there is none), for a text without ``SERVICE``.
-
-    It reads the tokens :func:`_lex` gives, up to that word. Without the letters of ``SERVICE``
-    in the text no IRI can be read as a less-than sign, so the brackets need not be followed.
-    """
-    text = _neutralise_escapes(text)
-    match_at = _LEXER.match
-    position, end = 0, len(text)
-    while position < end:
-        match = match_at(text, position)
-        assert match is not None  # the last alternative matches any character
-        position = match.end()
-        if match.lastgroup == "word":
-            word = match.group().upper()
-            if word not in _PROLOGUE:
-                return word
+    """The first word after the prologue, upper-cased, or "" if there is none."""
+    for kind, value, _ in _lex(text):
+        if kind == "word" and (word := value.upper()) not in _PROLOGUE:
+            return word
     return ""
 
 
