@@ -177,8 +177,7 @@ def bare_rdflib(ontology: Path, jsonld: bool, steps: Steps) -> None:
 def bare_pyoxigraph(ontology: Path, steps: Steps) -> None:
     """The practical floor: Oxigraph parses into its store and writes Turtle back.
 
-    Each file goes in with ``Store.load``, the faster of pyoxigraph's two loaders for an
-    in-memory store on these files (``bulk_load`` is slower there), as the build loads them.
+    Each file goes in with ``Store.load``, as the build loads them.
     """
     steps.run("import pyoxigraph", lambda: __import__("pyoxigraph"))
     import pyoxigraph as ox

@@ -129,9 +129,8 @@ _COLLECTION_UPDATES = (
 def materialise(store: ox.Store) -> int:
     """Add to ``store``'s default graph every triple it entails; returns how many were new.
 
-    Each form is one ``INSERT`` evaluated inside Oxigraph, keeping the store's own blank nodes.
-    (Serialising each form's triples with ``CONSTRUCT`` and adding them with one ``load`` was
-    measured slower, held more memory, and gives blank nodes fresh names.)
+    Each form is one ``INSERT`` evaluated inside Oxigraph, keeping the store's own blank nodes
+    (serialising a form's triples and loading them back would give blank nodes fresh names).
     """
     axioms = skos_axioms()
     axioms.add_store(store)

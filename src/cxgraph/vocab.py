@@ -49,9 +49,8 @@ def _describe_syntax_error(path: Path, error: SyntaxError) -> str:
 def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     """Parse every Turtle file of the ontology folder into one store.
 
-    Parsing happens inside Oxigraph, without a Python object per triple. Each file is added
-    with ``Store.load`` (one transaction per file): for an in-memory store it is faster than
-    ``bulk_load`` on large files and holds less memory while it runs. Blank nodes get
+    Parsing happens inside Oxigraph, without a Python object per triple; each file is added
+    with ``Store.load``, one transaction per file. Blank nodes get
     stable names (see :mod:`cxgraph.canonical`), so every load of the same files gives the
     same store. Raises :class:`VocabularyError` naming the file, line and column of the
     first syntax error.
